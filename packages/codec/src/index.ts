@@ -1,0 +1,1 @@
+export * from './gen/vehicle_data_pb.js';
