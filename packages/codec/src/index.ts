@@ -1,1 +1,5 @@
 export * from './gen/vehicle_data_pb.js';
+export * from './gen/vehicle_alert_pb.js';
+export * from './gen/vehicle_error_pb.js';
+export * from './gen/vehicle_connectivity_pb.js';
+export * from './gen/vehicle_metric_pb.js';

@@ -1,0 +1,2 @@
+export type { PayloadEncoding, RecordMetadata, TelemetryRecord } from './record.js';
+export type { DeliveryCallback, Sink, SinkHealth } from './sink.js';
