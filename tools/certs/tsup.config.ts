@@ -1,3 +1,3 @@
 import { libraryConfig } from '../../tools/build/tsup.base.ts';
 
-export default libraryConfig();
+export default libraryConfig({ entry: ['src/index.ts', 'src/cli.ts'] });
