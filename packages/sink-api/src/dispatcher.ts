@@ -22,4 +22,9 @@ export interface RecordDispatcher {
   isSaturated(): boolean;
   /** Called when no sink is saturated any more. Returns an unsubscribe. */
   onDrain(listener: () => void): () => void;
+  /**
+   * Counts what became of a reliably acked record once `onAck` reported `ok`: the ack was `sent`
+   * to the vehicle, or `missed` because its socket had closed meanwhile.
+   */
+  reportAck?(recordType: string, result: 'sent' | 'missed'): void;
 }

@@ -1,8 +1,8 @@
 import type { TelemetryRecord } from './record.js';
 
 /**
- * Called once per written record by sinks that can confirm writes: without an error when the
- * datastore has the record, with one when the sink gave up on it.
+ * Called exactly once per written record: without an error when the datastore has the record, with
+ * one when the sink gave up on it (or refused it, e.g. after `close()`).
  */
 export type DeliveryCallback = (error?: Error) => void;
 
@@ -14,7 +14,18 @@ export interface SinkHealth {
   readonly pending?: number;
 }
 
-/** A datastore the server writes records to. */
+/**
+ * A datastore the server writes records to.
+ *
+ * The contract (checked by `@fleet-telemetry/sink-api/conformance`):
+ * - `write` never throws; every problem reaches `onDelivered` (and the sink's logs and metrics).
+ * - A confirming sink (`confirmsWrites: true`) calls `onDelivered` exactly once per record, and
+ *   without an error only once the record can be read back from the datastore.
+ * - A sink that cannot confirm (`confirmsWrites: false`) calls `onDelivered`, if given, synchronously
+ *   inside `write`: it cannot know more later, and callers must never wait on it.
+ * - After `close()` (which may be called any number of times) `write` calls back with an error
+ *   (`SinkClosedError`), and `close()` resolves only after every earlier callback was called.
+ */
 export interface Sink {
   /** The name used in the config's `records` and `reliable_ack_sources` (e.g. `kafka`). */
   readonly name: string;
@@ -22,10 +33,7 @@ export interface Sink {
   readonly confirmsWrites: boolean;
   /** Connects and proves the datastore is usable; rejects with a clear message when it is not. */
   start(): Promise<void>;
-  /**
-   * Accepts a record. Never throws for datastore trouble: failures go to `onDelivered` (and the
-   * sink's logs and metrics). Sinks that cannot confirm call `onDelivered` right away, if given.
-   */
+  /** Accepts a record. See the interface notes for when `onDelivered` is called. */
   write(record: TelemetryRecord, onDelivered?: DeliveryCallback): void;
   /** True while the sink wants producers to stop feeding it (e.g. a full local queue). */
   isSaturated(): boolean;
@@ -33,7 +41,7 @@ export interface Sink {
   onDrain(listener: () => void): () => void;
   /** Waits until everything accepted so far is confirmed or failed, at most `timeoutMs`. */
   flush(timeoutMs: number): Promise<void>;
-  /** Flushes what it can and releases the datastore client. */
+  /** Flushes what it can, fails what is left, and releases the datastore client. Idempotent. */
   close(): Promise<void>;
   health(): SinkHealth;
 }
