@@ -1,0 +1,85 @@
+import { ConfigError, describeProblem, formatConfigPath, loadServerConfig } from '../config/index.js';
+import { waitForShutdownSignal } from '../lifecycle/signals.js';
+import { createServerLogger } from '../logging/logger.js';
+import type { InstalledMetrics } from '../metrics/provider.js';
+import { startServer } from '../server.js';
+import { sinkCatalog } from '../sinks/registry.js';
+import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Ends the process at once (a second shutdown signal). */
+  readonly exit: (code: number) => never;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+  exit: (code) => process.exit(code),
+};
+
+/**
+ * Runs the server until a shutdown signal and returns the exit code: 0 after a clean shutdown,
+ * 1 when the config is bad or the server cannot start, 2 for a bad command line.
+ */
+export async function runCli(args: readonly string[], metrics: InstalledMetrics, io: CliIo = processIo): Promise<number> {
+  let commandLine: CommandLine;
+  try {
+    commandLine = parseCommandLine(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (commandLine.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+
+  let loaded;
+  try {
+    loaded = loadServerConfig(commandLine.configPath, sinkCatalog());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(error.message);
+    return 1;
+  }
+
+  const { config } = loaded;
+  const { logger, flush } = createServerLogger({ level: config.log_level, json: config.json_log_enable });
+  for (const warning of loaded.warnings) {
+    logger.warn({ key: formatConfigPath(warning.path) }, `config warning: ${describeProblem(warning, commandLine.configPath)}`);
+  }
+
+  let server;
+  try {
+    logger.info({ config: commandLine.configPath }, 'starting');
+    server = await startServer({ loaded, logger, metricsReader: metrics.reader });
+  } catch (error) {
+    if (error instanceof ConfigError) io.stderr(error.message);
+    logger.fatal({ err: error }, 'start_failed');
+    flush();
+    return 1;
+  }
+  logger.info('started');
+
+  await waitForShutdownSignal({
+    logger,
+    onForce: () => {
+      flush();
+      io.exit(1);
+    },
+  });
+  try {
+    await server.stop();
+    await metrics.shutdown();
+    logger.info('stopped');
+    return 0;
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown_error');
+    return 1;
+  } finally {
+    flush();
+  }
+}

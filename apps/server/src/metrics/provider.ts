@@ -1,0 +1,37 @@
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { PrometheusTextReader } from './reader.js';
+
+export interface InstalledMetrics {
+  readonly reader: PrometheusTextReader;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Makes the SDK the process-wide MeterProvider, read by a Prometheus text reader. Must run before
+ * any library creates its meter: the API hands out no-op meters until a provider is installed.
+ */
+export function installMeterProvider(): InstalledMetrics {
+  const reader = new PrometheusTextReader();
+  const provider = new MeterProvider({ readers: [reader] });
+  metrics.disable();
+  metrics.setGlobalMeterProvider(provider);
+  return {
+    reader,
+    async shutdown() {
+      await provider.shutdown();
+      metrics.disable();
+    },
+  };
+}
+
+/** Registers `uptime_sec` and `num_connections`, read at every scrape. */
+export function registerServerMetrics(connectionCount: () => number, startedAt = Date.now()): void {
+  const meter = metrics.getMeter('@fleet-telemetry/server');
+  meter
+    .createObservableGauge('uptime_sec', { description: 'The number of seconds the application has been running.' })
+    .addCallback((result) => result.observe(Math.floor((Date.now() - startedAt) / 1000)));
+  meter
+    .createObservableGauge('num_connections', { description: 'The number of active websocket connections.' })
+    .addCallback((result) => result.observe(connectionCount()));
+}
