@@ -1,0 +1,17 @@
+export { teslaCaBundle, type TeslaCaEnvironment } from './tls/ca-bundles.js';
+export {
+  createTlsOptions,
+  clientCaCertificates,
+  splitPemCertificates,
+  type TlsFiles,
+  type TelemetryTlsOptions,
+  type ClientCaOptions,
+} from './tls/options.js';
+export { certificateFields, type CertificateFields } from './identity/certificate-fields.js';
+export {
+  identityFromCertificate,
+  type ClientIdentity,
+  type IdentityRejection,
+  type IdentityResult,
+} from './identity/identity.js';
+export { canonicalUuid, socketIdFromHeader } from './connection/socket-id.js';
