@@ -3,3 +3,4 @@ export * from './gen/vehicle_alert_pb.js';
 export * from './gen/vehicle_error_pb.js';
 export * from './gen/vehicle_connectivity_pb.js';
 export * from './gen/vehicle_metric_pb.js';
+export * from './json/index.js';

@@ -1,0 +1,3 @@
+export { protobufToJson } from './writer.js';
+export { JsonEncodeError } from './errors.js';
+export type { JsonEncodeErrorReason } from './errors.js';

@@ -1,0 +1,318 @@
+import { ScalarType } from '@bufbuild/protobuf';
+import type { DescEnum, DescField, DescMessage } from '@bufbuild/protobuf';
+import { JsonEncodeError } from './errors.js';
+
+/** Wire types (protobuf encoding spec). */
+export const WIRE_VARINT = 0;
+export const WIRE_I64 = 1;
+export const WIRE_LEN = 2;
+export const WIRE_SGROUP = 3;
+export const WIRE_EGROUP = 4;
+export const WIRE_I32 = 5;
+
+/** How one value is read from the wire and written as JSON. */
+export const KIND_INT32 = 0;
+export const KIND_UINT32 = 1;
+export const KIND_SINT32 = 2;
+export const KIND_INT64 = 3;
+export const KIND_UINT64 = 4;
+export const KIND_SINT64 = 5;
+export const KIND_FIXED32 = 6;
+export const KIND_SFIXED32 = 7;
+export const KIND_FIXED64 = 8;
+export const KIND_SFIXED64 = 9;
+export const KIND_FLOAT = 10;
+export const KIND_DOUBLE = 11;
+export const KIND_BOOL = 12;
+export const KIND_STRING = 13;
+export const KIND_BYTES = 14;
+export const KIND_ENUM = 15;
+export const KIND_MESSAGE = 16;
+export const KIND_TIMESTAMP = 17;
+
+export const SINGULAR = 0;
+export const LIST = 1;
+export const MAP = 2;
+
+/** Enum value number → its JSON literal (the quoted name). */
+export interface EnumNames {
+  /** Dense table for the usual small non-negative numbers. */
+  readonly dense: readonly (string | undefined)[];
+  readonly sparse: ReadonlyMap<number, string>;
+}
+
+export interface ValuePlan {
+  readonly kind: number;
+  /** Wire type of one element. */
+  readonly wireType: number;
+  /** Scalar numeric kinds may arrive packed in one LEN record when repeated. */
+  readonly packable: boolean;
+  readonly enumNames: EnumNames | undefined;
+  /** Resolved lazily: message types may refer to themselves. */
+  readonly message: () => MessagePlan;
+  /** JSON written for an absent value (map entries without a value, unset fields). */
+  readonly defaultJson: string;
+}
+
+export interface FieldPlan extends ValuePlan {
+  readonly slot: number;
+  readonly number: number;
+  /** `"jsonName":` and `,"jsonName":`, ready to append. */
+  readonly key: string;
+  readonly keyAfterComma: string;
+  readonly cardinality: number;
+  /** Index into the message's oneofs, or -1. */
+  readonly oneof: number;
+  /** JSON for an unset field, or undefined to leave it out (oneof members, proto3 `optional`). */
+  readonly unsetJson: string | undefined;
+  readonly mapKey: ValuePlan | undefined;
+  readonly mapValue: ValuePlan | undefined;
+}
+
+/** Per-message scratch for one nesting depth; see writer.ts. */
+export interface Frame {
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  readonly epoch: Float64Array;
+  readonly oneofSlot: Int32Array;
+  readonly oneofEpoch: Float64Array;
+}
+
+export interface MessagePlan {
+  readonly typeName: string;
+  readonly isTimestamp: boolean;
+  /** Declaration order. */
+  readonly fields: readonly FieldPlan[];
+  /** Emission order: field slot (>= 0) or oneof group `-(index + 1)` at its first member's place. */
+  readonly items: readonly number[];
+  readonly oneofCount: number;
+  readonly byNumber: readonly (FieldPlan | undefined)[];
+  readonly sparseByNumber: ReadonlyMap<number, FieldPlan>;
+  readonly frames: Frame[];
+}
+
+const DENSE_LIMIT = 4096;
+const TIMESTAMP = 'google.protobuf.Timestamp';
+/** Well-known types whose JSON mapping is special and not implemented here. */
+const UNSUPPORTED_TYPES = new Set([
+  'google.protobuf.Any',
+  'google.protobuf.Duration',
+  'google.protobuf.FieldMask',
+  'google.protobuf.Struct',
+  'google.protobuf.Value',
+  'google.protobuf.ListValue',
+  'google.protobuf.NullValue',
+  'google.protobuf.BoolValue',
+  'google.protobuf.BytesValue',
+  'google.protobuf.DoubleValue',
+  'google.protobuf.FloatValue',
+  'google.protobuf.Int32Value',
+  'google.protobuf.Int64Value',
+  'google.protobuf.StringValue',
+  'google.protobuf.UInt32Value',
+  'google.protobuf.UInt64Value',
+]);
+
+const plans = new WeakMap<DescMessage, MessagePlan>();
+const enumTables = new WeakMap<DescEnum, EnumNames>();
+
+/** The compiled plan for a message type; compiled once and cached per descriptor. */
+export function messagePlan(schema: DescMessage): MessagePlan {
+  const cached = plans.get(schema);
+  if (cached !== undefined) return cached;
+  if (UNSUPPORTED_TYPES.has(schema.typeName)) unsupported(`well-known type ${schema.typeName}`);
+  const fields: FieldPlan[] = [];
+  const byNumber: (FieldPlan | undefined)[] = [];
+  const sparseByNumber = new Map<number, FieldPlan>();
+  const items: number[] = [];
+  const plan: MessagePlan = {
+    typeName: schema.typeName,
+    isTimestamp: schema.typeName === TIMESTAMP,
+    fields,
+    items,
+    oneofCount: schema.oneofs.length,
+    byNumber,
+    sparseByNumber,
+    frames: [],
+  };
+  // Registered before the fields compile so self-referencing types terminate.
+  plans.set(schema, plan);
+  try {
+    let previousOneof = -1;
+    for (const field of schema.fields) {
+      const compiled = fieldPlan(schema, field, fields.length);
+      fields.push(compiled);
+      if (compiled.number < DENSE_LIMIT) {
+        while (byNumber.length <= compiled.number) byNumber.push(undefined);
+        byNumber[compiled.number] = compiled;
+      } else {
+        sparseByNumber.set(compiled.number, compiled);
+      }
+      // Oneof members are declared together, so the group takes its first member's place.
+      if (compiled.oneof < 0) items.push(compiled.slot);
+      else if (compiled.oneof !== previousOneof) items.push(-(compiled.oneof + 1));
+      previousOneof = compiled.oneof;
+    }
+  } catch (error) {
+    plans.delete(schema);
+    throw error;
+  }
+  return plan;
+}
+
+function fieldPlan(schema: DescMessage, field: DescField, slot: number): FieldPlan {
+  const jsonName = JSON.stringify(field.jsonName);
+  const common = {
+    slot,
+    number: field.number,
+    key: `${jsonName}:`,
+    keyAfterComma: `,${jsonName}:`,
+    oneof: field.oneof === undefined ? -1 : schema.oneofs.indexOf(field.oneof),
+  };
+  switch (field.fieldKind) {
+    case 'scalar':
+    case 'enum':
+    case 'message': {
+      const value =
+        field.fieldKind === 'scalar'
+          ? scalarPlan(field.scalar)
+          : field.fieldKind === 'enum'
+            ? enumPlan(field.enum)
+            : messageValuePlan(field.message, field.delimitedEncoding);
+      return {
+        ...value,
+        ...common,
+        cardinality: SINGULAR,
+        unsetJson: unsetJson(field, value),
+        mapKey: undefined,
+        mapValue: undefined,
+      };
+    }
+    case 'list': {
+      const element =
+        field.listKind === 'scalar'
+          ? scalarPlan(field.scalar)
+          : field.listKind === 'enum'
+            ? enumPlan(field.enum)
+            : messageValuePlan(field.message, field.delimitedEncoding);
+      return { ...element, ...common, cardinality: LIST, unsetJson: '[]', mapKey: undefined, mapValue: undefined };
+    }
+    case 'map': {
+      const mapValue =
+        field.mapKind === 'scalar'
+          ? scalarPlan(field.scalar)
+          : field.mapKind === 'enum'
+            ? enumPlan(field.enum)
+            : messageValuePlan(field.message, false);
+      const mapKey = scalarPlan(field.mapKey);
+      return { ...mapValue, ...common, cardinality: MAP, unsetJson: '{}', mapKey, mapValue };
+    }
+  }
+}
+
+function unsetJson(field: DescField, value: ValuePlan): string | undefined {
+  // Go's protojson (EmitUnpopulated) leaves out every unset oneof member, proto3 `optional`
+  // included, writes null for unset message fields and proto2 scalars, defaults otherwise.
+  if (field.oneof !== undefined || field.proto.proto3Optional === true) return undefined;
+  if (value.kind === KIND_MESSAGE || value.kind === KIND_TIMESTAMP) return 'null';
+  if (field.parent.file.edition === EDITION_PROTO2) return 'null';
+  return value.defaultJson;
+}
+
+/** `Edition.EDITION_PROTO2` in google/protobuf/descriptor.proto. */
+const EDITION_PROTO2 = 998;
+
+const noMessage = (): MessagePlan => {
+  throw new JsonEncodeError('unsupported_schema', 'not a message field');
+};
+
+function scalarPlan(scalar: ScalarType): ValuePlan {
+  const plan = (kind: number, wireType: number, defaultJson: string): ValuePlan => ({
+    kind,
+    wireType,
+    packable: wireType !== WIRE_LEN,
+    enumNames: undefined,
+    message: noMessage,
+    defaultJson,
+  });
+  switch (scalar) {
+    case ScalarType.INT32:
+      return plan(KIND_INT32, WIRE_VARINT, '0');
+    case ScalarType.UINT32:
+      return plan(KIND_UINT32, WIRE_VARINT, '0');
+    case ScalarType.SINT32:
+      return plan(KIND_SINT32, WIRE_VARINT, '0');
+    case ScalarType.INT64:
+      return plan(KIND_INT64, WIRE_VARINT, '"0"');
+    case ScalarType.UINT64:
+      return plan(KIND_UINT64, WIRE_VARINT, '"0"');
+    case ScalarType.SINT64:
+      return plan(KIND_SINT64, WIRE_VARINT, '"0"');
+    case ScalarType.FIXED32:
+      return plan(KIND_FIXED32, WIRE_I32, '0');
+    case ScalarType.SFIXED32:
+      return plan(KIND_SFIXED32, WIRE_I32, '0');
+    case ScalarType.FIXED64:
+      return plan(KIND_FIXED64, WIRE_I64, '"0"');
+    case ScalarType.SFIXED64:
+      return plan(KIND_SFIXED64, WIRE_I64, '"0"');
+    case ScalarType.FLOAT:
+      return plan(KIND_FLOAT, WIRE_I32, '0');
+    case ScalarType.DOUBLE:
+      return plan(KIND_DOUBLE, WIRE_I64, '0');
+    case ScalarType.BOOL:
+      return plan(KIND_BOOL, WIRE_VARINT, 'false');
+    case ScalarType.STRING:
+      return plan(KIND_STRING, WIRE_LEN, '""');
+    case ScalarType.BYTES:
+      return plan(KIND_BYTES, WIRE_LEN, '""');
+  }
+}
+
+function enumPlan(descEnum: DescEnum): ValuePlan {
+  if (descEnum.typeName === 'google.protobuf.NullValue') unsupported('google.protobuf.NullValue');
+  const names = enumNames(descEnum);
+  // An implicit-presence enum defaults to 0; Go writes its name (or the number if it has none).
+  const zero = names.dense[0] ?? names.sparse.get(0) ?? '0';
+  return { kind: KIND_ENUM, wireType: WIRE_VARINT, packable: true, enumNames: names, message: noMessage, defaultJson: zero };
+}
+
+function enumNames(descEnum: DescEnum): EnumNames {
+  const cached = enumTables.get(descEnum);
+  if (cached !== undefined) return cached;
+  const dense: (string | undefined)[] = [];
+  const sparse = new Map<number, string>();
+  for (const value of descEnum.values) {
+    const literal = JSON.stringify(value.name);
+    if (value.number >= 0 && value.number < DENSE_LIMIT) {
+      while (dense.length <= value.number) dense.push(undefined);
+      // With allow_alias the first declared name wins, as in Go.
+      dense[value.number] ??= literal;
+    } else if (!sparse.has(value.number)) {
+      sparse.set(value.number, literal);
+    }
+  }
+  const table = { dense, sparse };
+  enumTables.set(descEnum, table);
+  return table;
+}
+
+function messageValuePlan(message: DescMessage, delimited: boolean): ValuePlan {
+  if (delimited) unsupported(`group-encoded field of type ${message.typeName}`);
+  if (UNSUPPORTED_TYPES.has(message.typeName)) unsupported(`well-known type ${message.typeName}`);
+  let resolved: MessagePlan | undefined;
+  const isTimestamp = message.typeName === TIMESTAMP;
+  return {
+    kind: isTimestamp ? KIND_TIMESTAMP : KIND_MESSAGE,
+    wireType: WIRE_LEN,
+    packable: false,
+    enumNames: undefined,
+    message: () => (resolved ??= messagePlan(message)),
+    // A map entry without its value holds an empty message; Go writes it with all defaults.
+    defaultJson: isTimestamp ? '"1970-01-01T00:00:00Z"' : '',
+  };
+}
+
+function unsupported(what: string): never {
+  throw new JsonEncodeError('unsupported_schema', `protobufToJson does not support ${what}`);
+}

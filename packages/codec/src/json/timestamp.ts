@@ -1,0 +1,53 @@
+import { JsonEncodeError } from './errors.js';
+
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range RFC 3339 (and protojson) allow. */
+const MIN_SECONDS = -62135596800;
+const MAX_SECONDS = 253402300799;
+const MAX_NANOS = 999999999;
+const SECONDS_PER_DAY = 86400;
+
+/**
+ * A google.protobuf.Timestamp as protojson writes it: UTC with `Z`, and 0, 3, 6 or 9 fractional
+ * digits, the fewest that hold the nanoseconds exactly.
+ */
+export function formatTimestamp(seconds: number, nanos: number): string {
+  if (!(seconds >= MIN_SECONDS && seconds <= MAX_SECONDS)) {
+    throw new JsonEncodeError('invalid_timestamp', `google.protobuf.Timestamp seconds out of range: ${seconds}`);
+  }
+  if (!(nanos >= 0 && nanos <= MAX_NANOS)) {
+    throw new JsonEncodeError('invalid_timestamp', `google.protobuf.Timestamp nanos out of range: ${nanos}`);
+  }
+  const days = Math.floor(seconds / SECONDS_PER_DAY);
+  const secondOfDay = seconds - days * SECONDS_PER_DAY;
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  const second = secondOfDay % 60;
+  return `"${civilDate(days)}T${two(hour)}:${two(minute)}:${two(second)}${fraction(nanos)}Z"`;
+}
+
+/** Days since 1970-01-01 → YYYY-MM-DD in the proleptic Gregorian calendar (H. Hinnant's algorithm). */
+function civilDate(days: number): string {
+  const shifted = days + 719468;
+  const era = Math.floor(shifted / 146097);
+  const dayOfEra = shifted - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`;
+}
+
+function fraction(nanos: number): string {
+  if (nanos === 0) return '';
+  if (nanos % 1000000 === 0) return `.${String(nanos / 1000000).padStart(3, '0')}`;
+  if (nanos % 1000 === 0) return `.${String(nanos / 1000).padStart(6, '0')}`;
+  return `.${String(nanos).padStart(9, '0')}`;
+}
+
+function two(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
+}
