@@ -1,0 +1,1 @@
+export { LoggerSink, type LoggerSinkOptions } from './logger-sink.js';
