@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { NoopSink, RecordRouter, RoutingConfigError, type AckOutcome, type Sink } from '../src/index.js';
 import { FailingSink, ManualSink, MemorySink, testRecord } from '../src/testing/index.js';
@@ -237,6 +238,17 @@ describe('RecordRouter construction', () => {
     expect(router.isReliablyAcked('V')).toBe(true);
     expect(router.isReliablyAcked('alerts')).toBe(false);
     expect(router.sinks).toEqual([kafka, logger]);
+  });
+
+  it('fromConfig logs each warning once', () => {
+    const warnings: unknown[] = [];
+    const logger = pino({ base: undefined, timestamp: false }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    RecordRouter.fromConfig({ records: { V: ['kafka', 'kafka'] }, reliableAck: false, sinks: [new NoopSink('kafka')], logger });
+
+    expect(warnings).toEqual([
+      { level: 40, key: 'records.V', msg: 'lists sink "kafka" more than once; it is written once' },
+      { level: 40, key: 'reliable_ack', msg: 'is deprecated and ignored; use reliable_ack_sources' },
+    ]);
   });
 
   it('fromConfig reports every problem of the config at once', () => {

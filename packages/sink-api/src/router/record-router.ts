@@ -73,7 +73,8 @@ export class RecordRouter implements RecordDispatcher {
     const byName = new Map(config.sinks.map((sink) => [sink.name, sink]));
     const routes: Record<string, Sink[]> = {};
     for (const [recordType, names] of Object.entries(config.records)) {
-      routes[recordType] = names.map((name) => byName.get(name)).filter((sink) => sink !== undefined);
+      // Duplicates were already reported by the validation above.
+      routes[recordType] = [...new Set(names)].map((name) => byName.get(name)).filter((sink) => sink !== undefined);
     }
     return new RecordRouter({
       routes,
