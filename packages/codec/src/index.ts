@@ -4,3 +4,4 @@ export * from './gen/vehicle_error_pb.js';
 export * from './gen/vehicle_connectivity_pb.js';
 export * from './gen/vehicle_metric_pb.js';
 export * from './json/index.js';
+export * from './view/index.js';

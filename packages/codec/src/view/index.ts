@@ -1,0 +1,2 @@
+export { readableRecord } from './readable.js';
+export type { ReadableObject, ReadableRecord, ReadableRecordOptions, ReadableValue } from './types.js';
