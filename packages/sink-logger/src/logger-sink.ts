@@ -5,8 +5,8 @@ import {
   type SinkHealth,
   type TelemetryRecord,
 } from '@fleet-telemetry/sink-api';
+import { readableRecord, type ReadableRecord } from '@fleet-telemetry/codec';
 import type { Logger } from 'pino';
-import { readableData } from './readable/index.js';
 
 export interface LoggerSinkOptions {
   /** Where the `record_payload` lines go. */
@@ -71,18 +71,27 @@ export class LoggerSink implements Sink {
   }
 
   #log(record: TelemetryRecord): void {
-    let data: unknown;
-    try {
-      data = readableData(record, this.#verbose);
-    } catch (error) {
+    const data = readableRecord(record.recordType, record.payload, { typed: this.#verbose, encoding: record.encoding });
+    const failure = decodeFailure(data);
+    if (failure !== undefined) {
       this.#logger.error(
-        { err: error, vin: record.vin, txtype: record.recordType, metadata: record.metadata },
+        { error: failure.error, raw: failure.raw, vin: record.vin, txtype: record.recordType, metadata: record.metadata },
         'record_logging_error',
       );
       return;
     }
     this.#logger.info({ activity: true, vin: record.vin, metadata: record.metadata, data }, 'record_payload');
   }
+}
+
+/**
+ * `readableRecord` never throws: a payload that does not decode comes back as `{ raw, error }`.
+ * No readable record has those keys otherwise (`V` keys are `Vin`, `CreatedAt` and field names).
+ */
+function decodeFailure(data: ReadableRecord): { raw: string; error: string } | undefined {
+  if (Array.isArray(data)) return undefined;
+  const { raw, error } = data;
+  return typeof raw === 'string' && typeof error === 'string' ? { raw, error } : undefined;
 }
 
 const CLOSE_FLUSH_TIMEOUT_MS = 5_000;

@@ -260,7 +260,7 @@ describe('LoggerSink', () => {
     ]);
   });
 
-  it('logs an error line, and still calls back, for a payload it cannot read', () => {
+  it('logs an error line with the raw bytes, and still calls back, for a payload it cannot read', () => {
     const { logger, lines } = capturedLogger();
     const record = testRecord({ recordType: 'V', vin: VIN, payload: new Uint8Array([0xff, 0xff, 0xff]), metadata: METADATA });
     const callbacks: Array<Error | undefined> = [];
@@ -268,15 +268,23 @@ describe('LoggerSink', () => {
     new LoggerSink({ logger }).write(record, (error) => callbacks.push(error));
 
     expect(callbacks).toEqual([undefined]);
-    expect(lines).toMatchObject([
-      { level: 50, msg: 'record_logging_error', vin: VIN, txtype: 'V', metadata: METADATA, err: { message: expect.any(String) } },
+    expect(lines).toEqual([
+      {
+        level: 50,
+        error: expect.stringMatching(/.+/),
+        raw: '////',
+        vin: VIN,
+        txtype: 'V',
+        metadata: METADATA,
+        msg: 'record_logging_error',
+      },
     ]);
   });
 
-  it('logs an error line for a record type without a schema', () => {
+  it('logs a record type without a schema with its payload in base64', () => {
     const { logger, lines } = capturedLogger();
-    new LoggerSink({ logger }).write(testRecord({ recordType: 'FS', vin: VIN }));
-    expect(lines).toMatchObject([{ level: 50, msg: 'record_logging_error', txtype: 'FS', err: { message: 'unknown txType: FS' } }]);
+    new LoggerSink({ logger }).write(testRecord({ recordType: 'FS', vin: VIN, payload: new Uint8Array([1, 2, 3]) }));
+    expect(lines).toMatchObject([{ level: 30, msg: 'record_payload', vin: VIN, data: { raw: 'AQID' } }]);
   });
 
   it('refuses records after close, through the callback', async () => {
