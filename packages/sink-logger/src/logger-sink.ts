@@ -71,6 +71,8 @@ export class LoggerSink implements Sink {
   }
 
   #log(record: TelemetryRecord): void {
+    // Decoding is most of the cost; skip it when the line would be dropped anyway.
+    if (!this.#logger.isLevelEnabled('info')) return;
     const data = readableRecord(record.recordType, record.payload, { typed: this.#verbose, encoding: record.encoding });
     const failure = decodeFailure(data);
     if (failure !== undefined) {

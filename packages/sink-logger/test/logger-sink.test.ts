@@ -287,6 +287,17 @@ describe('LoggerSink', () => {
     expect(lines).toMatchObject([{ level: 30, msg: 'record_payload', vin: VIN, data: { raw: 'AQID' } }]);
   });
 
+  it('writes nothing, and still calls back, when the logger level hides info lines', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const callbacks: Array<Error | undefined> = [];
+
+    new LoggerSink({ logger }).write(recordOf('V', PayloadSchema, vehicleData), (error) => callbacks.push(error));
+
+    expect(callbacks).toEqual([undefined]);
+    expect(lines).toEqual([]);
+  });
+
   it('refuses records after close, through the callback', async () => {
     const { logger, lines } = capturedLogger();
     const sink = new LoggerSink({ logger });
