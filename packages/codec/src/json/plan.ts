@@ -41,33 +41,65 @@ export interface EnumNames {
   readonly sparse: ReadonlyMap<number, string>;
 }
 
-export interface ValuePlan {
+/** How one value is read and written: the value part of a field, a list element, a map key or value. */
+interface ValueSpec {
   readonly kind: number;
   /** Wire type of one element. */
   readonly wireType: number;
   /** Scalar numeric kinds may arrive packed in one LEN record when repeated. */
   readonly packable: boolean;
   readonly enumNames: EnumNames | undefined;
-  /** Resolved lazily: message types may refer to themselves. */
-  readonly message: () => MessagePlan;
-  /** JSON written for an absent value (map entries without a value, unset fields). */
+  readonly messageType: DescMessage | undefined;
+  /** JSON written for an absent value (map entries without a value). */
   readonly defaultJson: string;
 }
 
-export interface FieldPlan extends ValuePlan {
-  readonly slot: number;
-  readonly number: number;
-  /** `"jsonName":` and `,"jsonName":`, ready to append. */
-  readonly key: string;
-  readonly keyAfterComma: string;
-  readonly cardinality: number;
-  /** Index into the message's oneofs, or -1. */
-  readonly oneof: number;
-  /** JSON for an unset field, or undefined to leave it out (oneof members, proto3 `optional`). */
-  readonly unsetJson: string | undefined;
-  readonly mapKey: ValuePlan | undefined;
-  readonly mapValue: ValuePlan | undefined;
+/**
+ * One field of a message plan (map keys and values use the same shape, without the field
+ * parts). A class, so that the writer's hot paths only ever see one object shape.
+ */
+export class FieldPlan {
+  readonly kind: number;
+  readonly wireType: number;
+  readonly packable: boolean;
+  readonly enumNames: EnumNames | undefined;
+  readonly defaultJson: string;
+  private readonly messageType: DescMessage | undefined;
+  /** Resolved on first use: message types may refer to themselves. */
+  private resolved: MessagePlan | undefined = undefined;
+
+  constructor(
+    value: ValueSpec,
+    readonly slot = -1,
+    readonly number = 0,
+    /** `"jsonName":` and `,"jsonName":`, ready to append. */
+    readonly key = '',
+    readonly keyAfterComma = '',
+    readonly cardinality = SINGULAR,
+    /** Index into the message's oneofs, or -1. */
+    readonly oneof = -1,
+    /** JSON for an unset field, or undefined to leave it out (oneof members, proto3 `optional`). */
+    readonly unsetJson: string | undefined = undefined,
+    readonly mapKey: FieldPlan | undefined = undefined,
+    readonly mapValue: FieldPlan | undefined = undefined,
+  ) {
+    this.kind = value.kind;
+    this.wireType = value.wireType;
+    this.packable = value.packable;
+    this.enumNames = value.enumNames;
+    this.defaultJson = value.defaultJson;
+    this.messageType = value.messageType;
+  }
+
+  message(): MessagePlan {
+    if (this.resolved !== undefined) return this.resolved;
+    if (this.messageType === undefined) throw new JsonEncodeError('unsupported_schema', 'not a message field');
+    this.resolved = messagePlan(this.messageType);
+    return this.resolved;
+  }
 }
+
+export type ValuePlan = FieldPlan;
 
 /** Per-message scratch for one nesting depth; see writer.ts. */
 export interface Frame {
@@ -162,55 +194,43 @@ export function messagePlan(schema: DescMessage): MessagePlan {
 
 function fieldPlan(schema: DescMessage, field: DescField, slot: number): FieldPlan {
   const jsonName = JSON.stringify(field.jsonName);
-  const common = {
-    slot,
-    number: field.number,
-    key: `${jsonName}:`,
-    keyAfterComma: `,${jsonName}:`,
-    oneof: field.oneof === undefined ? -1 : schema.oneofs.indexOf(field.oneof),
-  };
+  const oneof = field.oneof === undefined ? -1 : schema.oneofs.indexOf(field.oneof);
+  const make = (value: ValueSpec, cardinality: number, unset: string | undefined, mapKey?: FieldPlan, mapValue?: FieldPlan) =>
+    new FieldPlan(value, slot, field.number, `${jsonName}:`, `,${jsonName}:`, cardinality, oneof, unset, mapKey, mapValue);
   switch (field.fieldKind) {
     case 'scalar':
     case 'enum':
     case 'message': {
       const value =
         field.fieldKind === 'scalar'
-          ? scalarPlan(field.scalar)
+          ? scalarSpec(field.scalar)
           : field.fieldKind === 'enum'
-            ? enumPlan(field.enum)
-            : messageValuePlan(field.message, field.delimitedEncoding);
-      return {
-        ...value,
-        ...common,
-        cardinality: SINGULAR,
-        unsetJson: unsetJson(field, value),
-        mapKey: undefined,
-        mapValue: undefined,
-      };
+            ? enumSpec(field.enum)
+            : messageSpec(field.message, field.delimitedEncoding);
+      return make(value, SINGULAR, unsetJson(field, value));
     }
     case 'list': {
       const element =
         field.listKind === 'scalar'
-          ? scalarPlan(field.scalar)
+          ? scalarSpec(field.scalar)
           : field.listKind === 'enum'
-            ? enumPlan(field.enum)
-            : messageValuePlan(field.message, field.delimitedEncoding);
-      return { ...element, ...common, cardinality: LIST, unsetJson: '[]', mapKey: undefined, mapValue: undefined };
+            ? enumSpec(field.enum)
+            : messageSpec(field.message, field.delimitedEncoding);
+      return make(element, LIST, '[]');
     }
     case 'map': {
-      const mapValue =
+      const value =
         field.mapKind === 'scalar'
-          ? scalarPlan(field.scalar)
+          ? scalarSpec(field.scalar)
           : field.mapKind === 'enum'
-            ? enumPlan(field.enum)
-            : messageValuePlan(field.message, false);
-      const mapKey = scalarPlan(field.mapKey);
-      return { ...mapValue, ...common, cardinality: MAP, unsetJson: '{}', mapKey, mapValue };
+            ? enumSpec(field.enum)
+            : messageSpec(field.message, false);
+      return make(value, MAP, '{}', new FieldPlan(scalarSpec(field.mapKey)), new FieldPlan(value));
     }
   }
 }
 
-function unsetJson(field: DescField, value: ValuePlan): string | undefined {
+function unsetJson(field: DescField, value: ValueSpec): string | undefined {
   // Go's protojson (EmitUnpopulated) leaves out every unset oneof member, proto3 `optional`
   // included, writes null for unset message fields and proto2 scalars, defaults otherwise.
   if (field.oneof !== undefined || field.proto.proto3Optional === true) return undefined;
@@ -222,17 +242,13 @@ function unsetJson(field: DescField, value: ValuePlan): string | undefined {
 /** `Edition.EDITION_PROTO2` in google/protobuf/descriptor.proto. */
 const EDITION_PROTO2 = 998;
 
-const noMessage = (): MessagePlan => {
-  throw new JsonEncodeError('unsupported_schema', 'not a message field');
-};
-
-function scalarPlan(scalar: ScalarType): ValuePlan {
-  const plan = (kind: number, wireType: number, defaultJson: string): ValuePlan => ({
+function scalarSpec(scalar: ScalarType): ValueSpec {
+  const plan = (kind: number, wireType: number, defaultJson: string): ValueSpec => ({
     kind,
     wireType,
     packable: wireType !== WIRE_LEN,
     enumNames: undefined,
-    message: noMessage,
+    messageType: undefined,
     defaultJson,
   });
   switch (scalar) {
@@ -269,12 +285,12 @@ function scalarPlan(scalar: ScalarType): ValuePlan {
   }
 }
 
-function enumPlan(descEnum: DescEnum): ValuePlan {
+function enumSpec(descEnum: DescEnum): ValueSpec {
   if (descEnum.typeName === 'google.protobuf.NullValue') unsupported('google.protobuf.NullValue');
   const names = enumNames(descEnum);
   // An implicit-presence enum defaults to 0; Go writes its name (or the number if it has none).
   const zero = names.dense[0] ?? names.sparse.get(0) ?? '0';
-  return { kind: KIND_ENUM, wireType: WIRE_VARINT, packable: true, enumNames: names, message: noMessage, defaultJson: zero };
+  return { kind: KIND_ENUM, wireType: WIRE_VARINT, packable: true, enumNames: names, messageType: undefined, defaultJson: zero };
 }
 
 function enumNames(descEnum: DescEnum): EnumNames {
@@ -297,17 +313,16 @@ function enumNames(descEnum: DescEnum): EnumNames {
   return table;
 }
 
-function messageValuePlan(message: DescMessage, delimited: boolean): ValuePlan {
+function messageSpec(message: DescMessage, delimited: boolean): ValueSpec {
   if (delimited) unsupported(`group-encoded field of type ${message.typeName}`);
   if (UNSUPPORTED_TYPES.has(message.typeName)) unsupported(`well-known type ${message.typeName}`);
-  let resolved: MessagePlan | undefined;
   const isTimestamp = message.typeName === TIMESTAMP;
   return {
     kind: isTimestamp ? KIND_TIMESTAMP : KIND_MESSAGE,
     wireType: WIRE_LEN,
     packable: false,
     enumNames: undefined,
-    message: () => (resolved ??= messagePlan(message)),
+    messageType: message,
     // A map entry without its value holds an empty message; Go writes it with all defaults.
     defaultJson: isTimestamp ? '"1970-01-01T00:00:00Z"' : '',
   };
