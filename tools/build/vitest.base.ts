@@ -5,8 +5,8 @@ export const sourceCondition = '@fleet-telemetry/source';
 
 export function projectConfig(test: UserWorkspaceConfig['test'] = {}) {
   return defineProject({
-    resolve: { conditions: [sourceCondition, 'import', 'module', 'node', 'default'] },
-    ssr: { resolve: { conditions: [sourceCondition, 'import', 'module', 'node', 'default'] } },
+    resolve: { conditions: [sourceCondition, 'import', 'node', 'default'] },
+    ssr: { resolve: { conditions: [sourceCondition, 'import', 'node', 'default'] } },
     test: {
       include: ['test/**/*.test.ts'],
       environment: 'node',
