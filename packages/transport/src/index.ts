@@ -15,3 +15,8 @@ export {
   type IdentityResult,
 } from './identity/identity.js';
 export { canonicalUuid, socketIdFromHeader } from './connection/socket-id.js';
+export { SocketRegistry, type RegisteredSocket } from './server/socket-registry.js';
+export { defaultSocketLimits, resolveSocketLimits, type SocketLimits } from './connection/limits.js';
+export type { ConnectionInfo, DisconnectionInfo } from './connection/connection-info.js';
+export type { TransportDispatcher } from './dispatcher.js';
+export { createTransportMetrics, type TransportMetrics } from './metrics.js';

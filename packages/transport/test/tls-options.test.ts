@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,5 +81,33 @@ describe('createTlsOptions', () => {
   it('refuses a corrupt certificate block', () => {
     const corrupt = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
     expect(() => clientCaCertificates({ extraCaPem: corrupt })).toThrow();
+  });
+
+  it('sends exactly the trusted CAs in the TLS CertificateRequest', async () => {
+    const options = createTlsOptions({
+      serverCert: pki.serverCertFile,
+      serverKey: pki.serverKeyFile,
+      caFile: pki.chainFile,
+    });
+    const server = createServer(options, (_request, response) => response.end());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      // openssl prints the CA names of the server's CertificateRequest.
+      const output = await new Promise<string>((resolve, reject) => {
+        const child = execFile('openssl', ['s_client', '-connect', `127.0.0.1:${port}`], (error, stdout) =>
+          error !== null && stdout === '' ? reject(error) : resolve(stdout),
+        );
+        child.stdin?.end();
+      });
+      const section = output.split('Acceptable client certificate CA names\n')[1] ?? '';
+      const names = section.split('\n').filter((line) => line.startsWith('CN = '));
+      const commonNames = options.ca.map((pem) => /CN=([^\n]+)/.exec(new X509Certificate(pem).subject)?.[1]);
+      expect(names.map((line) => /^CN = ([^,]+)/.exec(line)?.[1])).toEqual(commonNames);
+      expect(names).toHaveLength(16);
+    } finally {
+      server.close();
+    }
   });
 });

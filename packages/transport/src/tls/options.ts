@@ -19,7 +19,7 @@ export interface TelemetryTlsOptions {
   readonly cert: string | Buffer;
   readonly key: string | Buffer;
   /** Trusted client CAs; also exactly the CA list sent in the TLS CertificateRequest. */
-  readonly ca: readonly string[];
+  readonly ca: string[];
   readonly requestCert: true;
   readonly rejectUnauthorized: true;
   readonly minVersion: 'TLSv1.2';
