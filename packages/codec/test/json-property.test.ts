@@ -12,6 +12,7 @@ import {
   protobufToJson,
 } from '../src/index.js';
 import { messageArbitrary } from './fixtures/json/arbitraries.js';
+import { KitchenSinkSchema } from './fixtures/json/kitchen-sink.js';
 
 /**
  * Differential tests against protobuf-es: for generated messages, parsing our JSON gives what
@@ -65,13 +66,16 @@ const concat = (a: Uint8Array, b: Uint8Array) => {
   return out;
 };
 
-describe.each(schemas.map((schema) => [schema.name, schema] as const))('protobufToJson(%s) against protobuf-es', (_, schema) => {
+// Every scalar type, packed lists, maps with every key type, enum and message values, recursion.
+const tables = [...schemas.map((schema) => [schema.name, schema, RUNS] as const), ['KitchenSink', KitchenSinkSchema, 60] as const];
+
+describe.each(tables)('protobufToJson(%s) against protobuf-es', (_, schema, runs) => {
   it('agrees on generated messages', () => {
     fc.assert(
       fc.property(messageArbitrary(schema), (message) => {
         expectSameAsProtobufEs(schema, toBinary(schema, message as never));
       }),
-      { numRuns: RUNS },
+      { numRuns: runs },
     );
   }, TIMEOUT_MS);
 
@@ -80,7 +84,7 @@ describe.each(schemas.map((schema) => [schema.name, schema] as const))('protobuf
       fc.property(messageArbitrary(schema), messageArbitrary(schema), (first, second) => {
         expectSameAsProtobufEs(schema, concat(toBinary(schema, first as never), toBinary(schema, second as never)));
       }),
-      { numRuns: RUNS / 2 },
+      { numRuns: runs / 2 },
     );
   }, TIMEOUT_MS);
 
@@ -104,7 +108,7 @@ describe.each(schemas.map((schema) => [schema.name, schema] as const))('protobuf
       fc.property(messageArbitrary(schema), unknownRecord, unknownRecord, (message, before, after) => {
         expectSameAsProtobufEs(schema, concat(concat(before, toBinary(schema, message as never)), after));
       }),
-      { numRuns: RUNS / 2 },
+      { numRuns: runs / 2 },
     );
   }, TIMEOUT_MS);
 });

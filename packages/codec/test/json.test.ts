@@ -18,6 +18,7 @@ import {
   protobufToJson,
 } from '../src/index.js';
 import type { Value } from '../src/index.js';
+import { KitchenSinkSchema } from './fixtures/json/kitchen-sink.js';
 
 const json = <S extends DescMessage>(schema: S, init: MessageInitShape<S>) =>
   protobufToJson(schema, toBinary(schema, create(schema, init)));
@@ -257,6 +258,46 @@ describe('protobufToJson: alerts, errors, connectivity', () => {
     expect(protobufToJson(VehicleConnectivitySchema, new Uint8Array())).toBe(
       '{"vin":"","connectionId":"","status":"UNKNOWN","createdAt":null,"networkInterface":""}',
     );
+  });
+});
+
+describe('protobufToJson: every scalar type, maps of every key type', () => {
+  const sink = (init: Record<string, unknown>) => json(KitchenSinkSchema, init as never);
+
+  it('writes each scalar type singular and as a packed list', () => {
+    const text = sink({
+      singleSint32: -3,
+      listSint64: [-1n, 9223372036854775807n],
+      singleFixed64: 18446744073709551615n,
+      listSfixed32: [-2147483648, 7],
+      singleUint32: 4294967295,
+      listBytes: [new Uint8Array([0, 255]), new Uint8Array([])],
+      listFloat: [1.1, NaN],
+      listDouble: [-0, 1e21],
+    });
+    expect(text).toContain('"singleSint32":-3,');
+    expect(text).toContain('"listSint64":["-1","9223372036854775807"]');
+    expect(text).toContain('"singleFixed64":"18446744073709551615"');
+    expect(text).toContain('"listSfixed32":[-2147483648,7]');
+    expect(text).toContain('"singleUint32":4294967295');
+    expect(text).toContain('"listBytes":["AP8=",""]');
+    expect(text).toContain('"listFloat":[1.1,"NaN"]');
+    expect(text).toContain('"listDouble":[-0,1e+21]');
+    expect(text).toContain('"singleBytes":"",');
+    expect(text).toContain('"color":"COLOR_UNSET","colors":[],"child":null,"at":null,');
+  });
+
+  it('sorts map keys as Go does: numbers numerically, false before true', () => {
+    const text = sink({
+      mapSint64: { '10': -1n, '-3': 2n, '2': 0n },
+      mapUint64: { '18446744073709551615': 1n, '9': 2n },
+      mapEnum: { true: 0, false: -5 },
+      mapMessage: { 2: {}, [-1]: { singleString: 'x' } },
+    });
+    expect(text).toContain('"mapSint64":{"-3":"2","2":"0","10":"-1"}');
+    expect(text).toContain('"mapUint64":{"9":"2","18446744073709551615":"1"}');
+    expect(text).toContain('"mapEnum":{"false":"BLUE","true":"COLOR_UNSET"}');
+    expect(text).toMatch(/"mapMessage":\{"-1":\{"singleDouble":0,.*"singleString":"x",.*\},"2":\{"singleDouble":0,/);
   });
 });
 

@@ -225,7 +225,9 @@ function fieldPlan(schema: DescMessage, field: DescField, slot: number): FieldPl
           : field.mapKind === 'enum'
             ? enumSpec(field.enum)
             : messageSpec(field.message, false);
-      return make(value, MAP, '{}', new FieldPlan(scalarSpec(field.mapKey)), new FieldPlan(value));
+      // On the wire a map is a list of LEN entry records, whatever the value type.
+      const entry = { ...value, wireType: WIRE_LEN, packable: false };
+      return make(entry, MAP, '{}', new FieldPlan(scalarSpec(field.mapKey)), new FieldPlan(value));
     }
   }
 }
