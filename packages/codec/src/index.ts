@@ -6,3 +6,4 @@ export * from './gen/vehicle_metric_pb.js';
 export * from './envelope/index.js';
 export * from './json/index.js';
 export * from './view/index.js';
+export * from './records/index.js';

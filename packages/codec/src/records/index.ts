@@ -1,0 +1,14 @@
+export { transformPayload } from './transform.js';
+export { PayloadDecodeError, type PayloadDecodeReason } from './errors.js';
+export { recordMetadata, type RecordMetadataInput } from './metadata.js';
+export {
+  decodeRecord,
+  recordTypeFromTopic,
+  type DecodeRecordInput,
+  type DecodedRecord,
+  type RecordEncoding,
+  type RecordHeaders,
+  type RecordMessage,
+  type RecordMessages,
+} from './decode-record.js';
+export { parseLocation, type ParsedLocation } from './location.js';

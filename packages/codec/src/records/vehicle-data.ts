@@ -1,0 +1,239 @@
+import {
+  DatumSchema,
+  Field,
+  LocationValueSchema,
+  PayloadSchema,
+  ValueSchema,
+} from '../gen/vehicle_data_pb.js';
+import { parseLocationBytes, type ParsedLocation } from './location.js';
+import { fieldNumber, lengthDelimitedTag, oneofMembers } from './schema-fields.js';
+import { Layout, messageTable } from './schema-table.js';
+import { isScientificNotation, rewriteScientificBytes } from './scientific.js';
+import { Splice, bytesEqual, copyBytes, utf8Of } from './splice.js';
+import { skipFieldValue } from './validate.js';
+import {
+  WireType,
+  decodeError,
+  int32VarintSize,
+  isValidUtf8,
+  readLength,
+  readTag,
+  readVarint,
+  tagOf,
+  varintSize,
+  writeInt32Varint,
+  writeVarint,
+  wire,
+} from './wire.js';
+
+const PAYLOAD = messageTable(PayloadSchema);
+const DATUM = messageTable(DatumSchema);
+const VALUE = messageTable(ValueSchema);
+
+const PAYLOAD_DATA = fieldNumber(PayloadSchema, 'data');
+const PAYLOAD_VIN = fieldNumber(PayloadSchema, 'vin');
+const DATUM_KEY = fieldNumber(DatumSchema, 'key');
+const DATUM_VALUE = fieldNumber(DatumSchema, 'value');
+const STRING_VALUE = fieldNumber(ValueSchema, 'stringValue');
+const VALUE_MEMBERS = oneofMembers(ValueSchema);
+
+const DATA_TAG = lengthDelimitedTag(PayloadSchema, 'data');
+const VIN_TAG = lengthDelimitedTag(PayloadSchema, 'vin');
+const KEY_TAG = tagOf(DATUM_KEY, WireType.Varint);
+const VALUE_TAG = lengthDelimitedTag(DatumSchema, 'value');
+const STRING_VALUE_TAG = lengthDelimitedTag(ValueSchema, 'stringValue');
+const LOCATION_VALUE_TAG = lengthDelimitedTag(ValueSchema, 'locationValue');
+const LATITUDE_TAG = tagOf(fieldNumber(LocationValueSchema, 'latitude'), WireType.Fixed64);
+const LONGITUDE_TAG = tagOf(fieldNumber(LocationValueSchema, 'longitude'), WireType.Fixed64);
+
+/**
+ * The `V` transform on the wire format: validates the Payload as strictly as a decoder, and
+ * rebuilds only what changes. Returns `payload` itself when its VIN is already `vin` and no
+ * datum needs rewriting; otherwise the original bytes with the VIN fields replaced by one
+ * certificate VIN field at the end and each rewritten datum re-encoded in place.
+ */
+export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Array {
+  const end = payload.length;
+  const vinBytes = utf8Of(vin);
+  splice.reset();
+  let vinStart = -1;
+  let vinEnd = -1;
+  let pos = 0;
+  while (pos < end) {
+    const fieldStart = pos;
+    pos = readTag(payload, pos, end, PAYLOAD.typeName);
+    const fieldNo = wire.fieldNo;
+    const wireType = wire.wireType;
+    if (fieldNo === PAYLOAD_DATA && wireType === WireType.LengthDelimited) {
+      const start = readLength(payload, pos, end, PAYLOAD.typeName);
+      pos = start + wire.value;
+      transformDatum(payload, start, pos, fieldStart);
+    } else if (fieldNo === PAYLOAD_VIN && wireType === WireType.LengthDelimited) {
+      vinStart = readLength(payload, pos, end, PAYLOAD.typeName);
+      vinEnd = pos = vinStart + wire.value;
+      if (!isValidUtf8(payload, vinStart, vinEnd)) decodeError('invalid-utf8', vinStart, PAYLOAD.typeName);
+      splice.remove(fieldStart, pos);
+    } else {
+      const layout = fieldNo < PAYLOAD.layouts.length ? PAYLOAD.layouts[fieldNo]! : Layout.Unknown;
+      pos = skipFieldValue(PAYLOAD, layout, fieldNo, wireType, payload, pos, end, 1, fieldStart);
+    }
+  }
+  // The last occurrence of a singular field wins.
+  const vinChanged = vinStart < 0 ? vinBytes.length > 0 : !bytesEqual(payload, vinStart, vinEnd, vinBytes);
+  if (!vinChanged && !splice.hasReplacements) return payload;
+  // Unchanged, the VIN fields stay where they are; changed, they all go and one is appended.
+  return splice.apply(payload, vinChanged, VIN_TAG, vinChanged ? vinBytes : EMPTY);
+}
+
+const EMPTY = new Uint8Array(0);
+const splice = new Splice();
+
+/** What the scan of one Datum found; module-level so the hot loop allocates nothing. */
+const datum = {
+  key: 0,
+  /** Field number of the Value oneof member that is set after merging (0: none). */
+  chosen: 0,
+  stringStart: 0,
+  stringEnd: 0,
+  /** [start, end) pairs of the Datum's unknown fields, kept when the Datum is re-encoded. */
+  unknown: [] as number[],
+  /** Number of entries of `unknown` that belong to the current Datum (the array is reused). */
+  unknownCount: 0,
+};
+
+/**
+ * Validates the Datum in `buf[start, end)` and, when a transform applies, records in `splice`
+ * the re-encoded Payload `data` field that began at `fieldStart`.
+ */
+function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart: number): void {
+  datum.key = 0;
+  datum.chosen = 0;
+  datum.unknownCount = 0;
+  let pos = start;
+  while (pos < end) {
+    const tagStart = pos;
+    pos = readTag(buf, pos, end, DATUM.typeName);
+    const fieldNo = wire.fieldNo;
+    const wireType = wire.wireType;
+    if (fieldNo === DATUM_KEY && wireType === WireType.Varint) {
+      pos = readVarint(buf, pos, end, DATUM.typeName);
+      datum.key = wire.int32;
+    } else if (fieldNo === DATUM_VALUE && wireType === WireType.LengthDelimited) {
+      const valueStart = readLength(buf, pos, end, DATUM.typeName);
+      pos = valueStart + wire.value;
+      // Repeated occurrences of a message field merge: scanning them in order leaves the
+      // oneof member that the merged Value holds.
+      scanValue(buf, valueStart, pos);
+    } else {
+      const layout = fieldNo < DATUM.layouts.length ? DATUM.layouts[fieldNo]! : Layout.Unknown;
+      pos = skipFieldValue(DATUM, layout, fieldNo, wireType, buf, pos, end, 2, tagStart);
+      datum.unknown[datum.unknownCount++] = tagStart;
+      datum.unknown[datum.unknownCount++] = pos;
+    }
+  }
+  if (datum.chosen !== STRING_VALUE || datum.stringEnd === datum.stringStart) return;
+  const { key, stringStart, stringEnd } = datum;
+  // As in the reference: locations first, then numbers in any string still a string.
+  if (key === Field.Location) {
+    const location = parseLocationBytes(buf, stringStart, stringEnd);
+    if (location !== undefined) return encodeDatum(buf, fieldStart, end, key, location);
+  }
+  if (isScientificNotation(buf, stringStart, stringEnd)) {
+    const rewritten = rewriteScientificBytes(buf, stringStart, stringEnd);
+    if (rewritten !== undefined) encodeDatum(buf, fieldStart, end, key, rewritten);
+  }
+}
+
+/** Validates one Value occurrence and records which oneof member it sets last, if any. */
+function scanValue(buf: Uint8Array, start: number, end: number): void {
+  let pos = start;
+  while (pos < end) {
+    const tagStart = pos;
+    pos = readTag(buf, pos, end, VALUE.typeName);
+    const fieldNo = wire.fieldNo;
+    const wireType = wire.wireType;
+    if (fieldNo === STRING_VALUE && wireType === WireType.LengthDelimited) {
+      const stringStart = readLength(buf, pos, end, VALUE.typeName);
+      pos = stringStart + wire.value;
+      if (!isValidUtf8(buf, stringStart, pos)) decodeError('invalid-utf8', stringStart, VALUE.typeName);
+      datum.stringStart = stringStart;
+      datum.stringEnd = pos;
+    } else {
+      const layout = fieldNo < VALUE.layouts.length ? VALUE.layouts[fieldNo]! : Layout.Unknown;
+      pos = skipFieldValue(VALUE, layout, fieldNo, wireType, buf, pos, end, 3, tagStart);
+    }
+    if (fieldNo < VALUE_MEMBERS.length && VALUE_MEMBERS[fieldNo] === 1) datum.chosen = fieldNo;
+  }
+}
+
+/** The Value message that replaces a datum's value: a location or a (formatted number) string. */
+type NewValue = ParsedLocation | string;
+
+const float64Scratch = new Float64Array(1);
+const float64Bytes = new Uint8Array(float64Scratch.buffer);
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Go leaves out a float field only when all its bits are zero (-0 is written). */
+function isPositiveZero(value: number): boolean {
+  return value === 0 && !Object.is(value, -0);
+}
+
+function valueSize(value: NewValue): number {
+  if (typeof value === 'string') return 1 + varintSize(value.length) + value.length;
+  const location = (isPositiveZero(value.latitude) ? 0 : 9) + (isPositiveZero(value.longitude) ? 0 : 9);
+  return 2 + location;
+}
+
+/** Writes the Value message: `string_value` (ASCII text) or `location_value`. */
+function writeValue(out: Uint8Array, pos: number, value: NewValue): number {
+  if (typeof value === 'string') {
+    out[pos++] = STRING_VALUE_TAG;
+    pos = writeVarint(out, pos, value.length);
+    for (let index = 0; index < value.length; index++) out[pos++] = value.charCodeAt(index);
+    return pos;
+  }
+  const size = valueSize(value) - 2;
+  out[pos++] = LOCATION_VALUE_TAG;
+  out[pos++] = size;
+  if (!isPositiveZero(value.latitude)) {
+    out[pos++] = LATITUDE_TAG;
+    pos = writeFloat64(out, pos, value.latitude);
+  }
+  if (!isPositiveZero(value.longitude)) {
+    out[pos++] = LONGITUDE_TAG;
+    pos = writeFloat64(out, pos, value.longitude);
+  }
+  return pos;
+}
+
+function writeFloat64(out: Uint8Array, pos: number, value: number): number {
+  float64Scratch[0] = value;
+  // Protobuf doubles are little-endian.
+  for (let index = 0; index < 8; index++) out[pos++] = float64Bytes[littleEndian ? index : 7 - index]!;
+  return pos;
+}
+
+/**
+ * Records in `splice` the replacement of the Payload `data` field `buf[fieldStart, fieldEnd)`
+ * with Datum{key, value} followed by the original Datum's unknown fields.
+ */
+function encodeDatum(buf: Uint8Array, fieldStart: number, fieldEnd: number, key: number, value: NewValue): void {
+  const { unknown, unknownCount } = datum;
+  const valueBytes = valueSize(value);
+  let size = (key === 0 ? 0 : 1 + int32VarintSize(key)) + 1 + varintSize(valueBytes) + valueBytes;
+  for (let index = 0; index < unknownCount; index += 2) size += unknown[index + 1]! - unknown[index]!;
+  let pos = splice.replace(fieldStart, fieldEnd, 1 + varintSize(size) + size);
+  const out = splice.scratch;
+  out[pos++] = DATA_TAG;
+  pos = writeVarint(out, pos, size);
+  if (key !== 0) {
+    out[pos++] = KEY_TAG;
+    pos = writeInt32Varint(out, pos, key);
+  }
+  out[pos++] = VALUE_TAG;
+  pos = writeVarint(out, pos, valueBytes);
+  pos = writeValue(out, pos, value);
+  for (let index = 0; index < unknownCount; index += 2) {
+    pos = copyBytes(buf, unknown[index]!, unknown[index + 1]!, out, pos);
+  }
+}

@@ -1,0 +1,102 @@
+import { createRegistry, equals, fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { VehicleAlertsSchema } from '../src/gen/vehicle_alert_pb.js';
+import { VehicleConnectivitySchema } from '../src/gen/vehicle_connectivity_pb.js';
+import { PayloadSchema } from '../src/gen/vehicle_data_pb.js';
+import { VehicleErrorsSchema } from '../src/gen/vehicle_error_pb.js';
+import { PayloadDecodeError, transformPayload } from '../src/records/index.js';
+import { mutated, payloadOf, vehicleDataPayload } from './records-arbitraries.js';
+import { transformPayloadReference } from './records-reference.js';
+
+// A fixed seed keeps runs reproducible; the generators still cover thousands of shapes.
+fc.configureGlobal({ seed: 0x5eed_2024, endOnFailure: true });
+const PROPERTY_TIMEOUT_MS = 120_000;
+
+const CERTIFICATE_VIN = '5YJ3E1EA7KF317000';
+const vins = fc.oneof(fc.constant(CERTIFICATE_VIN), fc.string({ maxLength: 17 }));
+const certificateVins = fc.oneof(fc.constant(CERTIFICATE_VIN), fc.constant(''), fc.string({ maxLength: 17 }));
+
+type Outcome = { ok: true; bytes: Uint8Array } | { ok: false; error: unknown };
+
+function outcome(run: () => Uint8Array): Outcome {
+  try {
+    return { ok: true, bytes: run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * Same message after decoding, unknown fields included; compared field by field and as
+ * re-encoded bytes (which, unlike `equals`, tells -0 from 0 and NaN from NaN apart).
+ */
+function expectSameMessage(schema: DescMessage, actual: Uint8Array, expected: Uint8Array): void {
+  const actualMessage = fromBinary(schema, actual);
+  const expectedMessage = fromBinary(schema, expected);
+  expect(equals(schema, actualMessage, expectedMessage, { registry: createRegistry(), unknown: true })).toBe(true);
+  expect(toBinary(schema, actualMessage)).toEqual(toBinary(schema, expectedMessage));
+}
+
+/** Both paths accept or both reject; the fast one only ever with PayloadDecodeError. */
+function expectAgreement(recordType: string, schema: DescMessage, payload: Uint8Array, vin: string): void {
+  const reference = outcome(() => transformPayloadReference(recordType, payload, vin));
+  const fast = outcome(() => transformPayload(recordType, payload, vin));
+  if (!fast.ok) expect(fast.error).toBeInstanceOf(PayloadDecodeError);
+  expect(fast.ok, `reference ${reference.ok ? 'accepted' : `rejected: ${String(reference.error)}`}`).toBe(reference.ok);
+  if (fast.ok && reference.ok) expectSameMessage(schema, fast.bytes, reference.bytes);
+}
+
+describe('V records: wire-level transform against protobuf-es', () => {
+  it('produces the same Payload for generated payloads', () => {
+    fc.assert(
+      fc.property(vehicleDataPayload(vins), certificateVins, (payload, vin) => {
+        const fast = transformPayload('V', payload, vin);
+        expectSameMessage(PayloadSchema, fast, transformPayloadReference('V', payload, vin));
+      }),
+      { numRuns: 2000 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('rejects exactly the damaged payloads that a strict decoder rejects', () => {
+    fc.assert(
+      fc.property(mutated(vehicleDataPayload(vins)), certificateVins, (payload, vin) => {
+        expectAgreement('V', PayloadSchema, payload, vin);
+      }),
+      { numRuns: 2500 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('agrees on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (payload) => {
+        expectAgreement('V', PayloadSchema, payload, CERTIFICATE_VIN);
+      }),
+      { numRuns: 1500 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+});
+
+describe.each([
+  ['alerts', VehicleAlertsSchema],
+  ['errors', VehicleErrorsSchema],
+  ['connectivity', VehicleConnectivitySchema],
+] as const)('%s records against protobuf-es', (recordType, schema) => {
+  it('produces the same message for generated payloads', () => {
+    fc.assert(
+      fc.property(payloadOf(schema), certificateVins, (payload, vin) => {
+        expectSameMessage(schema, transformPayload(recordType, payload, vin), transformPayloadReference(recordType, payload, vin));
+      }),
+      { numRuns: 300 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('rejects exactly the damaged payloads that a strict decoder rejects', () => {
+    fc.assert(
+      fc.property(mutated(payloadOf(schema)), certificateVins, (payload, vin) => {
+        expectAgreement(recordType, schema, payload, vin);
+      }),
+      { numRuns: 600 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+});
