@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Runs one of the integration services in the foreground on 127.0.0.1 until Ctrl-C:
 //   pnpm --filter @fleet-telemetry/test-services exec tsx src/cli.ts kafka [--port 9092]
+//   pnpm --filter @fleet-telemetry/test-services exec tsx src/cli.ts kinesalite [--port 4567]
+//   pnpm --filter @fleet-telemetry/test-services exec tsx src/cli.ts pubsub [--port 8085]
 import { parseArgs } from 'node:util';
 import { startKafka } from './kafka.js';
+import { startKinesalite } from './kinesalite.js';
+import { startPubSubEmulator } from './pubsub-emulator.js';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' } } });
 const service = positionals[0];
@@ -17,8 +21,22 @@ async function main(): Promise<void> {
       await broker.destroy();
       return;
     }
+    case 'kinesalite': {
+      const kinesis = await startKinesalite({ port });
+      console.log(`kinesalite ${kinesis.endpoint} (data ${kinesis.dataDir}, log ${kinesis.logFile}); Ctrl-C stops it`);
+      await untilSignal();
+      await kinesis.destroy();
+      return;
+    }
+    case 'pubsub': {
+      const emulator = await startPubSubEmulator({ port });
+      console.log(`Pub/Sub emulator: PUBSUB_EMULATOR_HOST=${emulator.host} (log ${emulator.logFile}); Ctrl-C stops it`);
+      await untilSignal();
+      await emulator.destroy();
+      return;
+    }
     default:
-      console.error(`usage: cli.ts kafka [--port N]`);
+      console.error(`usage: cli.ts kafka|kinesalite|pubsub [--port N]`);
       process.exitCode = 2;
   }
 }
