@@ -67,7 +67,12 @@ function expectReason(frame: Uint8Array, reason: EnvelopeDecodeErrorReason): Env
 
 describe('frames too short for a root offset', () => {
   it('rejects the empty frame', () => {
-    expectReason(new Uint8Array(0), 'empty');
+    const error = expectReason(new Uint8Array(0), 'empty');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('EnvelopeDecodeError');
+    expect(String(error)).toBe('EnvelopeDecodeError: invalid envelope (empty): the frame has no bytes');
+    expect(error.stack).toMatch(/^EnvelopeDecodeError: invalid envelope \(empty\)/);
+    expect(error.envelope).toBeUndefined();
   });
 
   it.each([1, 2, 3])('rejects a %i-byte frame as truncated', (length) => {

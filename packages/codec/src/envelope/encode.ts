@@ -1,6 +1,6 @@
 import { EMPTY_BYTES, toBytes, type BytesLike } from './bytes.js';
 import { FrameWriter } from './frame-writer.js';
-import { BackLayout } from './layout.js';
+import { BackLayout, type TablePlacement } from './layout.js';
 import { INCORRECT_MESSAGE_FORMAT, MessageType } from './schema.js';
 
 /** Fields of a Stream frame; strings are written as UTF-8, absent fields as empty vectors or 0. */
@@ -119,7 +119,7 @@ function writeStreamFrame(
   writer.byteVector(txidVector, txid);
   writer.byteVector(topicVector, topic);
   writer.byteVector(messageIdVector, messageId);
-  writeEnvelope(writer, envelope, txidVector, topicVector, MessageType.Stream, stream.table, messageIdVector);
+  writeEnvelope(writer, envelope, txidVector, topicVector, stream.table, messageIdVector);
   return writer.bytes;
 }
 
@@ -129,10 +129,10 @@ interface EnvelopePlacement {
   readonly messageType: number;
   readonly message: number;
   readonly messageId: number;
-  readonly table: ReturnType<BackLayout['endTable']>;
+  readonly table: TablePlacement;
 }
 
-/** The envelope table, fields added in the reference's order (all present: message_type is never 0 here). */
+/** The envelope table of a Stream frame, fields added in the reference's order (all present). */
 function placeEnvelope(layout: BackLayout): EnvelopePlacement {
   layout.startTable();
   const txid = layout.field(4);
@@ -149,14 +149,13 @@ function writeEnvelope(
   envelope: EnvelopePlacement,
   txidVector: number,
   topicVector: number,
-  messageType: number,
   message: number,
   messageIdVector: number,
 ): void {
   writer.table(envelope.table, [envelope.txid, envelope.topic, envelope.messageType, envelope.message, envelope.messageId]);
   writer.offset(envelope.txid, txidVector);
   writer.offset(envelope.topic, topicVector);
-  writer.uint8(envelope.messageType, messageType);
+  writer.uint8(envelope.messageType, MessageType.Stream);
   writer.offset(envelope.message, message);
   writer.offset(envelope.messageId, messageIdVector);
   writer.root(envelope.table.table);
