@@ -262,10 +262,6 @@ export class SimulatedVehicle {
     const { socket } = this;
     if (socket === undefined || socket.readyState === WebSocket.CLOSED) return;
     this.closingOnPurpose = true;
-    if (this.pacer === undefined && this.currentStatus === 'connecting') {
-      socket.terminate();
-      return;
-    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         socket.terminate();

@@ -25,6 +25,7 @@ describe('parseCliArgs', () => {
       '--network-interface', 'cellular',
       '--connect-rate', '250',
       '--timeout', '2.5',
+      '--handshake-timeout', '30',
       '--seed', '7',
       '--json',
       '--quiet',
@@ -40,6 +41,7 @@ describe('parseCliArgs', () => {
       networkInterface: 'cellular',
       connectRate: 250,
       timeoutMs: 2_500,
+      handshakeTimeoutMs: 30_000,
       seed: 7,
       rejectUnauthorized: true,
     });

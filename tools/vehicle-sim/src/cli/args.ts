@@ -16,23 +16,24 @@ every answer against its txid and prints a summary. Exits 1 when a frame errored
 unanswered, a vehicle could not connect or was disconnected, or an answer was unexpected.
 
 Options:
-  --url <url>                  server URL (default wss://localhost:4443)
-  --vehicles <n>               simulated vehicles, one certificate each (default 1)
-  --rate <r>                   frames per second per vehicle (default 1)
-  --duration <seconds>         how long each vehicle sends
-  --frames <n>                 frames per vehicle (instead of --duration; default: until Ctrl-C)
-  --mix <spec>                 record types and weights (default V=8,alerts=1,errors=1)
-  --pki <dir>                  development PKI, created if missing (default .dev/pki at the repo root)
-  --ca <file>                  CA that signed the server certificate (default: the PKI's root CA)
-  --network-interface <name>   wifi or cellular (default wifi)
-  --connect-rate <n>           new connections per second (default 100)
-  --timeout <seconds>          wait for answers after the last frame (default 5)
-  --seed <n>                   seed for payload values
-  --insecure                   do not verify the server certificate
-  --json                       print the summary as JSON
-  --quiet                      no live progress
-  --log-level <level>          pino log level for connection events on stderr (default silent)
-  -h, --help                   show this help
+  --url <url>                    server URL (default wss://localhost:4443)
+  --vehicles <n>                 simulated vehicles, one certificate each (default 1)
+  --rate <r>                     frames per second per vehicle (default 1)
+  --duration <seconds>           how long each vehicle sends
+  --frames <n>                   frames per vehicle (instead of --duration; default: until Ctrl-C)
+  --mix <spec>                   record types and weights (default V=8,alerts=1,errors=1)
+  --pki <dir>                    development PKI, created if missing (default .dev/pki at the repo root)
+  --ca <file>                    CA that signed the server certificate (default: the PKI's root CA)
+  --network-interface <name>     wifi or cellular (default wifi)
+  --connect-rate <n>             new connections per second (default 100)
+  --timeout <seconds>            wait for answers after the last frame (default 5)
+  --handshake-timeout <seconds>  give up on a connection after this long (default 10)
+  --seed <n>                     seed for payload values
+  --insecure                     do not verify the server certificate
+  --json                         print the summary as JSON
+  --quiet                        no live progress
+  --log-level <level>            pino log level for connection events on stderr (default silent)
+  -h, --help                     show this help
 `;
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -62,6 +63,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       'network-interface': { type: 'string' },
       'connect-rate': { type: 'string' },
       timeout: { type: 'string' },
+      'handshake-timeout': { type: 'string' },
       seed: { type: 'string' },
       insecure: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -71,6 +73,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     },
   });
   const timeoutSeconds = number('timeout', values.timeout);
+  const handshakeTimeoutSeconds = number('handshake-timeout', values['handshake-timeout']);
   const simulation: SimulationOptions = {
     url: values.url,
     vehicles: number('vehicles', values.vehicles),
@@ -83,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     networkInterface: values['network-interface'] as NetworkInterface | undefined,
     connectRate: number('connect-rate', values['connect-rate']),
     timeoutMs: timeoutSeconds === undefined ? undefined : Math.round(timeoutSeconds * 1000),
+    handshakeTimeoutMs: handshakeTimeoutSeconds === undefined ? undefined : Math.round(handshakeTimeoutSeconds * 1000),
     seed: number('seed', values.seed),
     rejectUnauthorized: !values.insecure,
   };
