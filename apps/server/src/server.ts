@@ -1,66 +1,141 @@
+import { rateLimiterFromConfig } from '@fleet-telemetry/rate-limiter';
+import { RecordRouter, type Sink } from '@fleet-telemetry/sink-api';
+import { TelemetryServer } from '@fleet-telemetry/transport';
 import type { Logger } from 'pino';
-import type { LoadedConfig } from './config/index.js';
+import { ConfigError, DEFAULT_PORT, type LoadedConfig } from './config/index.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import type { PlainHttpServer } from './http/plain-server.js';
 import { startStatusServer } from './http/status-server.js';
-import { registerServerMetrics } from './metrics/provider.js';
+import { registerUptimeMetric } from './metrics/provider.js';
 import type { PrometheusTextReader } from './metrics/reader.js';
+import { createSinks, sinkFactories, type SinkFactories } from './sinks/registry.js';
+import { tlsOptionsFromConfig } from './transport/tls.js';
 
+const DEFAULT_HOST = '0.0.0.0';
 /** Where the metrics endpoint binds unless `monitoring.prometheus_metrics_host` says otherwise. */
 const DEFAULT_METRICS_HOST = '127.0.0.1';
-const DEFAULT_HOST = '0.0.0.0';
+
+/** Bounds of a graceful shutdown: waiting for pending acks, then for the sinks to settle. */
+export interface ShutdownTimeouts {
+  readonly drainMs: number;
+  readonly flushMs: number;
+}
+
+const DEFAULT_SHUTDOWN_TIMEOUTS: ShutdownTimeouts = { drainMs: 10_000, flushMs: 10_000 };
 
 export interface ServerOptions {
   readonly loaded: LoadedConfig;
   readonly logger: Logger;
   /** The installed Prometheus reader; `/metrics` is served when the config names a port. */
   readonly metricsReader: PrometheusTextReader;
+  readonly sinkFactories?: SinkFactories;
+  readonly shutdownTimeouts?: ShutdownTimeouts;
 }
 
 export interface RunningServer {
-  /** Bound ports (the config may ask for port 0 in tests). */
+  /** Bound ports (a config may ask for port 0). */
+  readonly port: number;
   readonly statusPort: number | undefined;
   readonly metricsPort: number | undefined;
-  /** Stops accepting, drains the sockets, flushes the sinks and closes every listener. */
+  /**
+   * Stops accepting, lets the sockets finish what they read (their disconnect events are
+   * dispatched), flushes and closes the sinks, then closes the status and metrics listeners.
+   */
   stop(): Promise<void>;
 }
 
-/** Starts every listener the config asks for. */
+/**
+ * Wires the server from a validated config: sinks → record router → transport (mTLS listener,
+ * rate limiter, connectivity events), plus the status and metrics listeners.
+ */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config } = options.loaded;
+  const { config, reliableAckSources } = options.loaded;
   const logger = options.logger;
+  const timeouts = options.shutdownTimeouts ?? DEFAULT_SHUTDOWN_TIMEOUTS;
   const host = config.host || DEFAULT_HOST;
-  const listeners: PlainHttpServer[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'cleanup_error'));
+  };
+
   try {
-    registerServerMetrics(() => 0);
+    registerUptimeMetric();
+    const tls = tlsOptionsFromConfig(config);
 
-    let statusPort: number | undefined;
-    if (config.status_port) {
-      const status = await startStatusServer(host, config.status_port);
-      listeners.push(status);
-      statusPort = status.port;
-      logger.info({ host, port: status.port }, 'status_server_started');
+    const sinks = createSinks(config, options.sinkFactories ?? sinkFactories, logger);
+    const routes: Record<string, Sink[]> = {};
+    for (const [recordType, names] of Object.entries(config.records ?? {})) {
+      routes[recordType] = [...new Set(names)].map((name) => sinks.get(name)).filter((sink) => sink !== undefined);
     }
+    const router = new RecordRouter({
+      routes,
+      reliableAck: reliableAckSources,
+      ackPolicy: config.ack_policy,
+      logger: logger.child({ component: 'router' }),
+    });
+    cleanups.push(() => router.close());
+    await router.start();
+    logger.info({ sinks: [...sinks.keys()], records: config.records ?? {} }, 'sinks_started');
 
-    let metricsPort: number | undefined;
+    let transport: TelemetryServer;
+    try {
+      transport = new TelemetryServer({
+        tls: { ...tls, ca: [...tls.ca] },
+        dispatcher: router,
+        logger,
+        rateLimiter: config.rate_limit?.enabled === true ? rateLimiterFromConfig(config.rate_limit) : undefined,
+        transmitDecodedRecords: config.transmit_decoded_records === true,
+        vinsSignalTracking: config.vins_signal_tracking_enabled,
+      });
+    } catch (error) {
+      // Node parses the server certificate and key only when the TLS context is created.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError([{ path: ['tls'], message: `server_cert and server_key cannot be used together: ${reason}` }]);
+    }
+    const address = await transport.listen(config.port ?? DEFAULT_PORT, host);
+    cleanups.push(() => transport.close({ drainTimeoutMs: 0 }));
+    logger.info({ host: address.address, port: address.port }, 'mtls_server_started');
+
+    const statusPort = config.status_port ? await startListener(cleanups, () => startStatusServer(host, config.status_port ?? 0)) : undefined;
+    if (statusPort !== undefined) logger.info({ host, port: statusPort }, 'status_server_started');
+
     const monitoring = config.monitoring;
-    if (monitoring?.prometheus_metrics_port) {
-      const metricsHost = monitoring.prometheus_metrics_host || DEFAULT_METRICS_HOST;
-      const server = await startMetricsServer(metricsHost, monitoring.prometheus_metrics_port, options.metricsReader);
-      listeners.push(server);
-      metricsPort = server.port;
-      logger.info({ host: metricsHost, port: server.port }, 'metrics_server_started');
-    }
+    const metricsHost = monitoring?.prometheus_metrics_host || DEFAULT_METRICS_HOST;
+    const metricsPort = monitoring?.prometheus_metrics_port
+      ? await startListener(cleanups, () =>
+          startMetricsServer(metricsHost, monitoring.prometheus_metrics_port ?? 0, options.metricsReader),
+        )
+      : undefined;
+    if (metricsPort !== undefined) logger.info({ host: metricsHost, port: metricsPort }, 'metrics_server_started');
 
+    let stopping: Promise<void> | undefined;
     return {
+      port: address.port,
       statusPort,
       metricsPort,
-      async stop() {
-        await Promise.all(listeners.map((listener) => listener.close()));
+      stop() {
+        stopping ??= (async () => {
+          logger.info({ sockets: transport.connectionCount }, 'draining_sockets');
+          await transport.close({ drainTimeoutMs: timeouts.drainMs });
+          logger.info('flushing_sinks');
+          await router.flush(timeouts.flushMs).catch((error: unknown) => logger.error({ err: error }, 'sink_flush_error'));
+          await router.close().catch((error: unknown) => logger.error({ err: error }, 'sink_close_error'));
+          await cleanUp();
+        })();
+        return stopping;
       },
     };
   } catch (error) {
-    await Promise.allSettled(listeners.map((listener) => listener.close()));
+    await cleanUp();
     throw error;
   }
+}
+
+async function startListener(
+  cleanups: (() => Promise<void>)[],
+  start: () => Promise<PlainHttpServer>,
+): Promise<number> {
+  const listener = await start();
+  cleanups.push(() => listener.close());
+  return listener.port;
 }

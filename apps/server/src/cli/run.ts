@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { ConfigError, describeProblem, formatConfigPath, loadServerConfig } from '../config/index.js';
 import { waitForShutdownSignal } from '../lifecycle/signals.js';
 import { createServerLogger } from '../logging/logger.js';
@@ -13,6 +14,11 @@ export interface CliIo {
   readonly exit: (code: number) => never;
 }
 
+export interface CliHooks {
+  /** Called once the server listens (the development entry prints how to reach it). */
+  readonly onStarted?: (context: { readonly logger: Logger }) => void;
+}
+
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
@@ -23,7 +29,12 @@ const processIo: CliIo = {
  * Runs the server until a shutdown signal and returns the exit code: 0 after a clean shutdown,
  * 1 when the config is bad or the server cannot start, 2 for a bad command line.
  */
-export async function runCli(args: readonly string[], metrics: InstalledMetrics, io: CliIo = processIo): Promise<number> {
+export async function runCli(
+  args: readonly string[],
+  metrics: InstalledMetrics,
+  io: CliIo = processIo,
+  hooks: CliHooks = {},
+): Promise<number> {
   let commandLine: CommandLine;
   try {
     commandLine = parseCommandLine(args);
@@ -63,6 +74,7 @@ export async function runCli(args: readonly string[], metrics: InstalledMetrics,
     return 1;
   }
   logger.info('started');
+  hooks.onStarted?.({ logger });
 
   await waitForShutdownSignal({
     logger,

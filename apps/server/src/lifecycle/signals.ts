@@ -6,7 +6,13 @@ export interface SignalOptions {
   readonly logger: Logger;
   /** Called on the second signal, while the first shutdown is still running. */
   readonly onForce: (signal: ShutdownSignal) => void;
-  readonly process?: Pick<NodeJS.Process, 'once' | 'on' | 'off'>;
+  /** Where signals come from. Default: this process. */
+  readonly process?: SignalSource;
+}
+
+export interface SignalSource {
+  on(signal: ShutdownSignal, listener: (signal: ShutdownSignal) => void): unknown;
+  off(signal: ShutdownSignal, listener: (signal: ShutdownSignal) => void): unknown;
 }
 
 /**
@@ -14,7 +20,7 @@ export interface SignalOptions {
  * means the operator will not wait, and `onForce` ends the process.
  */
 export function waitForShutdownSignal(options: SignalOptions): Promise<ShutdownSignal> {
-  const target = options.process ?? process;
+  const target: SignalSource = options.process ?? process;
   return new Promise((resolve) => {
     let received: ShutdownSignal | undefined;
     const handle = (signal: ShutdownSignal) => {

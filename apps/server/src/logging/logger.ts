@@ -37,7 +37,7 @@ export function createServerLogger(options: LoggerOptions = {}): ServerLogger {
   const level = logrusToPino[options.level ?? 'info'];
   const base = { level, base: { service: 'fleet-telemetry' }, timestamp: pino.stdTimeFunctions.isoTime };
   if (options.json === true) {
-    const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
     const logger = pino(base, destination);
     return { logger, flush: () => flushDestination(destination) };
   }

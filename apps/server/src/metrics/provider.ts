@@ -25,13 +25,13 @@ export function installMeterProvider(): InstalledMetrics {
   };
 }
 
-/** Registers `uptime_sec` and `num_connections`, read at every scrape. */
-export function registerServerMetrics(connectionCount: () => number, startedAt = Date.now()): void {
-  const meter = metrics.getMeter('@fleet-telemetry/server');
-  meter
+/**
+ * Registers `uptime_sec`, read at every scrape. (`num_connections` belongs to the transport, which
+ * knows its sockets.)
+ */
+export function registerUptimeMetric(startedAt = Date.now()): void {
+  metrics
+    .getMeter('@fleet-telemetry/server')
     .createObservableGauge('uptime_sec', { description: 'The number of seconds the application has been running.' })
     .addCallback((result) => result.observe(Math.floor((Date.now() - startedAt) / 1000)));
-  meter
-    .createObservableGauge('num_connections', { description: 'The number of active websocket connections.' })
-    .addCallback((result) => result.observe(connectionCount()));
 }
