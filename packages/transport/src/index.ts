@@ -15,7 +15,12 @@ export {
   type IdentityResult,
 } from './identity/identity.js';
 export { canonicalUuid, socketIdFromHeader } from './connection/socket-id.js';
+export { TelemetryServer, maxTrackedVins, type TelemetryServerOptions, type CloseOptions } from './server/telemetry-server.js';
 export { SocketRegistry, type RegisteredSocket } from './server/socket-registry.js';
+export { connectivityRecord, type ConnectivityStatus } from './server/connectivity.js';
+export { TelemetrySocket, type PauseReason } from './connection/telemetry-socket.js';
+export { FrameProcessor, type FrameProcessorOptions, type ResponseChannel } from './connection/frame-processor.js';
+export { buildRecord, RecordBuildError, type RecordInput, type BuiltRecord } from './connection/record-builder.js';
 export { defaultSocketLimits, resolveSocketLimits, type SocketLimits } from './connection/limits.js';
 export type { ConnectionInfo, DisconnectionInfo } from './connection/connection-info.js';
 export type { TransportDispatcher } from './dispatcher.js';

@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { TransportDispatcher } from '../dispatcher.js';
+import type { TransportMetrics } from '../metrics.js';
+import type { ConnectionInfo, DisconnectionInfo } from './connection-info.js';
+import { FrameProcessor } from './frame-processor.js';
+import type { SocketLimits } from './limits.js';
+import type { PayloadEncoding } from '@fleet-telemetry/sink-api';
+
+/** Why a socket is not being read. Reading resumes once no reason is left. */
+export type PauseReason = 'pending-acks' | 'send-buffer' | 'dispatcher' | 'shutdown';
+
+export interface TelemetrySocketOptions {
+  readonly ws: WebSocket;
+  readonly info: ConnectionInfo;
+  readonly dispatcher: TransportDispatcher;
+  readonly metrics: TransportMetrics;
+  readonly logger: Logger;
+  readonly limits: SocketLimits;
+  readonly encoding: PayloadEncoding;
+  readonly trackedVins: ReadonlySet<string>;
+  readonly admitFrame?: (() => boolean) | undefined;
+  /** Called once, after the socket closed. */
+  readonly onClosed: (socket: TelemetrySocket, info: DisconnectionInfo) => void;
+  /** Called after each frame is handled, so the server can check its dispatcher's saturation. */
+  readonly afterFrame?: (() => void) | undefined;
+  /** Called whenever the records awaiting reliable acks change (graceful shutdown waits on them). */
+  readonly onPendingChanged?: (() => void) | undefined;
+}
+
+/**
+ * One vehicle connection: feeds its binary frames, in order, to a {@link FrameProcessor}, writes
+ * the answers, keeps it alive with pings, drops it when it goes silent and stops reading it while
+ * any bound is reached (acks awaiting sinks, unread acks, a saturated dispatcher, shutdown).
+ */
+export class TelemetrySocket {
+  readonly info: ConnectionInfo;
+  readonly #ws: WebSocket;
+  readonly #options: TelemetrySocketOptions;
+  readonly #processor: FrameProcessor;
+  readonly #pauseReasons = new Set<PauseReason>();
+  readonly #closed: Promise<DisconnectionInfo>;
+  #resolveClosed!: (info: DisconnectionInfo) => void;
+  #keepalive: NodeJS.Timeout | undefined;
+  #closeTimer: NodeJS.Timeout | undefined;
+  #lastHeardAt = Date.now();
+  #closing = false;
+  #framesReceived = 0;
+
+  constructor(options: TelemetrySocketOptions) {
+    this.info = options.info;
+    this.#ws = options.ws;
+    this.#options = options;
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#processor = new FrameProcessor({
+      socketId: options.info.socketId,
+      identity: options.info,
+      deviceClientVersion: options.info.version,
+      dispatcher: options.dispatcher,
+      metrics: options.metrics,
+      logger: options.logger,
+      admitFrame: options.admitFrame,
+      maxFrameBytes: options.limits.maxFrameBytes,
+      encoding: options.encoding,
+      trackedVins: options.trackedVins,
+      responses: {
+        send: (frame) => this.#send(frame),
+        isOpen: () => this.isOpen,
+        pendingAcksChanged: (pending, bytes) => this.#onPendingChanged(pending, bytes),
+      },
+    });
+  }
+
+  get socketId(): string {
+    return this.info.socketId;
+  }
+
+  /** False once closing started: late acks are not sent then. */
+  get isOpen(): boolean {
+    return !this.#closing && this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  get pendingAcks(): number {
+    return this.#processor.pendingAcks;
+  }
+
+  /** Binary and text frames read from this socket so far. */
+  get framesReceived(): number {
+    return this.#framesReceived;
+  }
+
+  get isPaused(): boolean {
+    return this.#pauseReasons.size > 0;
+  }
+
+  /** Resolves once the connection is closed, with what the `disconnected` event carries. */
+  get closed(): Promise<DisconnectionInfo> {
+    return this.#closed;
+  }
+
+  /** Starts reading frames and the keepalive. */
+  start(): void {
+    const ws = this.#ws;
+    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('pong', () => this.#heard());
+    ws.on('ping', () => this.#heard());
+    ws.on('error', (error) => {
+      this.#options.metrics.socketErrTotal.add(1);
+      this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
+    });
+    ws.once('close', (code) => this.#onClose(code));
+    // setImmediate: after an event-loop stall, pongs already received are read before the idle check.
+    this.#keepalive = setInterval(() => setImmediate(() => this.#keepAlive()), this.#options.limits.pingIntervalMs);
+    this.#keepalive.unref();
+  }
+
+  pause(reason: PauseReason): void {
+    const wasPaused = this.isPaused;
+    this.#pauseReasons.add(reason);
+    if (!wasPaused) this.#ws.pause();
+  }
+
+  resume(reason: PauseReason): void {
+    if (!this.#pauseReasons.delete(reason) || this.isPaused) return;
+    // While paused nothing, not even a pong, could be heard: the silence was ours.
+    this.#heard();
+    this.#ws.resume();
+  }
+
+  /**
+   * Closes the connection with a close frame, cutting it if the client does not complete the
+   * handshake in time. Frames arriving meanwhile are ignored; acks still pending are missed.
+   */
+  close(code = 1001, reason = ''): Promise<DisconnectionInfo> {
+    if (!this.#closing) {
+      this.#closing = true;
+      this.#ws.close(code, reason);
+      // The client's close frame can only be read if the socket is read.
+      this.#ws.resume();
+      this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#options.limits.closeTimeoutMs);
+      this.#closeTimer.unref();
+    }
+    return this.#closed;
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    this.#heard();
+    this.#framesReceived += 1;
+    if (this.#closing) return;
+    if (!isBinary) {
+      this.#options.logger.info({ socket_id: this.socketId }, 'text_frame_received');
+      void this.close(1003, 'binary frames only');
+      return;
+    }
+    try {
+      this.#processor.process(asBytes(data));
+    } catch (error) {
+      // A frame the pipeline cannot handle must not take the process down: end this session only.
+      this.#options.logger.error({ err: error, socket_id: this.socketId }, 'frame_processing_error');
+      void this.close(1011, 'internal error');
+    } finally {
+      this.#options.afterFrame?.();
+    }
+  }
+
+  #send(frame: Uint8Array): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(frame, { binary: true }, (error) => {
+      if (error !== undefined && error !== null) {
+        this.#options.metrics.socketErrTotal.add(1);
+        this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
+        return;
+      }
+      if (this.#ws.bufferedAmount <= this.#options.limits.maxBufferedBytes / 2) this.resume('send-buffer');
+    });
+    if (this.#ws.bufferedAmount >= this.#options.limits.maxBufferedBytes) this.pause('send-buffer');
+  }
+
+  #onPendingChanged(pending: number, bytes: number): void {
+    const { maxPendingAcks, maxPendingBytes } = this.#options.limits;
+    if (pending >= maxPendingAcks || bytes >= maxPendingBytes) this.pause('pending-acks');
+    else this.resume('pending-acks');
+    this.#options.onPendingChanged?.();
+  }
+
+  #keepAlive(): void {
+    if (this.#closing) return;
+    if (!this.isPaused && Date.now() - this.#lastHeardAt > this.#options.limits.idleTimeoutMs) {
+      this.#options.logger.info({ socket_id: this.socketId, device_id: this.info.deviceId }, 'socket_idle_timeout');
+      this.#closing = true;
+      this.#ws.terminate();
+      return;
+    }
+    this.#ws.ping();
+  }
+
+  #heard(): void {
+    this.#lastHeardAt = Date.now();
+  }
+
+  #onClose(code: number): void {
+    this.#closing = true;
+    clearInterval(this.#keepalive);
+    clearTimeout(this.#closeTimer);
+    const disconnectedAt = Date.now();
+    const bytesByRecordType = Object.fromEntries(this.#processor.bytesByRecordType);
+    const total = Object.values(bytesByRecordType).reduce((sum, bytes) => sum + bytes, 0);
+    this.#options.logger.info(
+      {
+        socket_id: this.socketId,
+        device_id: this.info.deviceId,
+        duration_sec: Math.floor((disconnectedAt - this.info.connectedAt) / 1000),
+        close_code: code,
+        bytes_by_record_type: bytesByRecordType,
+        total,
+      },
+      'socket_disconnected',
+    );
+    const info: DisconnectionInfo = { ...this.info, disconnectedAt, closeCode: code, bytesByRecordType };
+    this.#options.onClosed(this, info);
+    this.#resolveClosed(info);
+  }
+}
+
+function asBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}

@@ -1,0 +1,160 @@
+import type { AckOutcome, DispatchResult, TelemetryRecord } from '@fleet-telemetry/sink-api';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { FrameProcessor, type TransportDispatcher } from '../src/index.js';
+import { createTransportMetrics } from '../src/metrics.js';
+import { readResponse, senderId, streamFrame, vehicleData, vin } from './support/frames.js';
+import { testMetrics } from './support/metrics.js';
+
+/** A dispatcher whose answer and confirmation timing each test chooses. */
+class ScriptedDispatcher implements TransportDispatcher {
+  readonly dispatched: TelemetryRecord[] = [];
+  readonly acks: Array<(outcome: AckOutcome) => void> = [];
+  readonly reported: Array<[string, 'sent' | 'missed']> = [];
+  constructor(
+    private readonly result: DispatchResult,
+    private readonly confirmDuringDispatch?: AckOutcome,
+  ) {}
+  hasRoute(recordType: string): boolean {
+    return recordType === 'V';
+  }
+  dispatch(record: TelemetryRecord, onAck: (outcome: AckOutcome) => void): DispatchResult {
+    this.dispatched.push(record);
+    this.acks.push(onAck);
+    if (this.confirmDuringDispatch !== undefined) onAck(this.confirmDuringDispatch);
+    return this.result;
+  }
+  isSaturated(): boolean {
+    return false;
+  }
+  onDrain(): () => void {
+    return () => {};
+  }
+  reportAck(recordType: string, result: 'sent' | 'missed'): void {
+    this.reported.push([recordType, result]);
+  }
+}
+
+function processor(dispatcher: TransportDispatcher, open = () => true) {
+  const sent: Uint8Array[] = [];
+  const pending: number[] = [];
+  const metrics = testMetrics();
+  const frames = new FrameProcessor({
+    socketId: 'socket-1',
+    identity: { deviceId: vin, clientType: 'vehicle_device', senderId },
+    deviceClientVersion: '1.2.3',
+    dispatcher,
+    metrics: createTransportMetrics(metrics.meterProvider),
+    logger: pino({ level: 'silent' }),
+    now: () => 1_700_000_000_123,
+    responses: {
+      send: (frame) => sent.push(frame),
+      isOpen: open,
+      pendingAcksChanged: (count) => pending.push(count),
+    },
+  });
+  return { frames, sent, pending, metrics };
+}
+
+const frame = (txid: string): Uint8Array => streamFrame({ txid, topic: 'V', payload: vehicleData() });
+
+describe('FrameProcessor', () => {
+  it('builds the record sinks receive', () => {
+    const dispatcher = new ScriptedDispatcher('ack-now');
+    const { frames } = processor(dispatcher);
+    frames.process(frame('tx'));
+    expect(dispatcher.dispatched[0]).toMatchObject({
+      recordType: 'V',
+      vin,
+      txid: 'tx',
+      socketId: 'socket-1',
+      receivedAt: 1_700_000_000_123,
+      encoding: 'protobuf',
+      metadata: {
+        vin,
+        receivedat: '1700000000123',
+        timestamp: '0',
+        txid: 'tx',
+        txtype: 'V',
+        version: '0',
+        device_client_version: '1.2.3',
+      },
+    });
+  });
+
+  it('acks at once for ack-now and no-route', () => {
+    for (const result of ['ack-now', 'no-route'] as const) {
+      const dispatcher = new ScriptedDispatcher(result);
+      const { frames, sent, pending } = processor(dispatcher);
+      frames.process(frame('tx'));
+      expect(sent.map(readResponse)).toEqual([{ kind: 'ack', txid: 'tx', topic: 'V', payload: '' }]);
+      expect(pending).toEqual([]);
+      // A stray confirmation for a record acked at once is ignored.
+      dispatcher.acks[0]!({ ok: true });
+      expect(sent).toHaveLength(1);
+    }
+  });
+
+  it('holds a pending ack until the confirmation, counting it in flight', () => {
+    const dispatcher = new ScriptedDispatcher('ack-pending');
+    const { frames, sent, pending } = processor(dispatcher);
+    frames.process(frame('tx'));
+    expect(sent).toHaveLength(0);
+    expect(frames.pendingAcks).toBe(1);
+    dispatcher.acks[0]!({ ok: true });
+    expect(sent.map((bytes) => readResponse(bytes).txid)).toEqual(['tx']);
+    expect(pending).toEqual([1, 0]);
+    expect(dispatcher.reported).toEqual([['V', 'sent']]);
+    // Only the first confirmation counts.
+    dispatcher.acks[0]!({ ok: true });
+    expect(sent).toHaveLength(1);
+    expect(frames.pendingAcks).toBe(0);
+  });
+
+  it('acks a record confirmed before dispatch returned', () => {
+    const dispatcher = new ScriptedDispatcher('ack-pending', { ok: true });
+    const { frames, sent, pending } = processor(dispatcher);
+    frames.process(frame('tx'));
+    expect(sent).toHaveLength(1);
+    expect(pending).toEqual([]);
+    expect(frames.pendingAcks).toBe(0);
+  });
+
+  it('never acks a failed record', () => {
+    const failure: AckOutcome = { ok: false, error: new Error('down'), sink: 'kafka' };
+    const early = new ScriptedDispatcher('ack-pending', failure);
+    const first = processor(early);
+    first.frames.process(frame('a'));
+    expect(first.sent).toHaveLength(0);
+
+    const late = new ScriptedDispatcher('ack-pending');
+    const second = processor(late);
+    second.frames.process(frame('b'));
+    late.acks[0]!(failure);
+    expect(second.sent).toHaveLength(0);
+    expect(second.frames.pendingAcks).toBe(0);
+    expect(late.reported).toEqual([]);
+  });
+
+  it('reports a confirmation for a closed socket as missed and sends nothing', () => {
+    const dispatcher = new ScriptedDispatcher('ack-pending');
+    let open = true;
+    const { frames, sent } = processor(dispatcher, () => open);
+    frames.process(frame('tx'));
+    open = false;
+    dispatcher.acks[0]!({ ok: true });
+    expect(sent).toHaveLength(0);
+    expect(dispatcher.reported).toEqual([['V', 'missed']]);
+  });
+
+  it('answers nothing when the dispatcher throws', () => {
+    const dispatcher = new ScriptedDispatcher('ack-now');
+    dispatcher.dispatch = () => {
+      throw new Error('bug');
+    };
+    const { frames, sent } = processor(dispatcher);
+    frames.process(frame('tx'));
+    expect(sent).toHaveLength(0);
+    expect(frames.pendingAcks).toBe(0);
+  });
+});
