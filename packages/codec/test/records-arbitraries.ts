@@ -7,31 +7,36 @@ import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf
 import fc from 'fast-check';
 import { decompose } from '../src/records/binary-float.js';
 import { DatumSchema, Field, PayloadSchema, ValueSchema } from '../src/gen/vehicle_data_pb.js';
-import { field, tag, varint, type Bytes } from './records-wire.js';
+import { field, tag, type Bytes } from './records-wire.js';
 
-/** Strings shaped like `(37.412374 S, 122.145867 E)`, well-formed or nearly. */
+/** Strings shaped like `(37.412374 S, 122.145867 E)`: as vehicles write them, or nearly. */
 export const locationString: fc.Arbitrary<string> = fc.oneof(
   fc
-    .tuple(fc.double({ min: 0, max: 90, noNaN: true }), fc.constantFrom('N', 'S'), fc.double({ min: 0, max: 180, noNaN: true }), fc.constantFrom('E', 'W'))
+    .tuple(
+      fc.double({ min: 0, max: 90, noNaN: true }),
+      fc.constantFrom('N', 'S'),
+      fc.double({ min: 0, max: 180, noNaN: true }),
+      fc.constantFrom('E', 'W'),
+    )
     .map(([lat, ns, lon, ew]) => `(${lat.toFixed(6)} ${ns}, ${lon.toFixed(6)} ${ew})`),
   fc
     .tuple(
-    fc.oneof(
-      fc.double({ min: -200, max: 200, noNaN: true }).map((value) => value.toFixed(6)),
-      fc.double({ noNaN: true }).map(String),
-      fc.constantFrom('0', '-0.0', '.5', '5.', 'nan', 'NaN', 'inf', '-Inf', 'infinity', '0x1.8p1', '1_0.5', '1.5p3', '1e400', '1e-400', ''),
-    ),
-    fc.constantFrom(' ', '  ', '\t', '', '\n', '\u00a0'),
-    fc.constantFrom('N', 'S', 'E', 'X', 'n', ''),
-    fc.constantFrom(', ', ',', ' , ', ',\u3000'),
-    fc.oneof(
-      fc.double({ min: -200, max: 200, noNaN: true }).map((value) => value.toFixed(6)),
-      fc.constantFrom('122.145867', '-0', '1.e5', '0X1P-2'),
-    ),
-    fc.constantFrom(' ', '  ', ''),
-    fc.constantFrom('E', 'W', 'N', 'w', ''),
-    fc.constantFrom(')', ')junk', '', ' )'),
-  )
+      fc.oneof(
+        fc.double({ min: -200, max: 200, noNaN: true }).map((value) => value.toFixed(6)),
+        fc.double({ noNaN: true }).map(String),
+        fc.constantFrom('0', '-0.0', '.5', '5.', 'nan', 'NaN', 'inf', '-Inf', 'infinity', '0x1.8p1', '1_0.5', '1.5p3', '1e400', ''),
+      ),
+      fc.constantFrom(' ', '  ', '\t', '', '\n', '\u00a0'),
+      fc.constantFrom('N', 'S', 'E', 'X', 'n', ''),
+      fc.constantFrom(', ', ',', ' , ', ',\u3000'),
+      fc.oneof(
+        fc.double({ min: -200, max: 200, noNaN: true }).map((value) => value.toFixed(6)),
+        fc.constantFrom('122.145867', '-0', '1.e5', '0X1P-2', '1e-400'),
+      ),
+      fc.constantFrom(' ', '  ', ''),
+      fc.constantFrom('E', 'W', 'N', 'w', ''),
+      fc.constantFrom(')', ')junk', '', ' )'),
+    )
     .map(([lat, space1, ns, comma, lon, space2, ew, close]) => `(${lat}${space1}${ns}${comma}${lon}${space2}${ew}${close}`),
 );
 
@@ -212,4 +217,3 @@ export function mutated(payloads: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8A
   });
 }
 
-export { varint };
