@@ -46,6 +46,10 @@ const LOCATION_VALUE_TAG = lengthDelimitedTag(ValueSchema, 'locationValue');
 const LATITUDE_TAG = tagOf(fieldNumber(LocationValueSchema, 'latitude'), WireType.Fixed64);
 const LONGITUDE_TAG = tagOf(fieldNumber(LocationValueSchema, 'longitude'), WireType.Fixed64);
 
+const EMPTY = new Uint8Array(0);
+/** The changes to the payload being transformed (reused: transforms are synchronous). */
+const splice = new Splice();
+
 /**
  * The `V` transform on the wire format: validates the Payload as strictly as a decoder, and
  * rebuilds only what changes. Returns `payload` itself when its VIN is already `vin` and no
@@ -84,9 +88,6 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
   // Unchanged, the VIN fields stay where they are; changed, they all go and one is appended.
   return splice.apply(payload, vinChanged, VIN_TAG, vinChanged ? vinBytes : EMPTY);
 }
-
-const EMPTY = new Uint8Array(0);
-const splice = new Splice();
 
 /** What the scan of one Datum found; module-level so the hot loop allocates nothing. */
 const datum = {
