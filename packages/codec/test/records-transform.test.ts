@@ -227,6 +227,10 @@ describe('alerts', () => {
     });
   });
 
+  it('sets the VIN of an empty payload', () => {
+    expect(fromBinary(VehicleAlertsSchema, transformPayload('alerts', new Uint8Array(0), VIN)).vin).toBe(VIN);
+  });
+
   it('leaves an active alert without ended_at', () => {
     const payload = toBinary(VehicleAlertsSchema, create(VehicleAlertsSchema, { alerts: [{ name: 'Alert' }] }));
     expect(fromBinary(VehicleAlertsSchema, transformPayload('alerts', payload, VIN)).alerts[0]!.endedAt).toBeUndefined();
