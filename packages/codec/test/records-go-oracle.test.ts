@@ -1,5 +1,7 @@
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PayloadDecodeError, transformPayload } from '../src/records/index.js';
 import { parseLocation, parseLocationBytes } from '../src/records/location.js';
 import {
   SCIENTIFIC_NOTATION,
@@ -9,9 +11,10 @@ import {
 } from '../src/records/scientific.js';
 
 /**
- * What Go itself makes of location and scientific-notation strings, recorded by
- * fixtures/records/go-oracle (the reference server's calls: fmt.Sscanf, strconv.ParseFloat
- * with bitSize 32, fmt.Sprintf("%.5f")) over hand-picked and seeded random inputs.
+ * What Go itself does, recorded by fixtures/records/go-oracle (generate.sh): what the reference
+ * server's calls (fmt.Sscanf, strconv.ParseFloat with bitSize 32, fmt.Sprintf("%.5f")) make of
+ * hand-picked and seeded random strings, and whether Go's protobuf decoder accepts generated
+ * and damaged payloads of every record type.
  */
 interface GoFixture {
   location: { input: string; parsed: boolean; latitude?: string; longitude?: string }[];
@@ -78,5 +81,49 @@ describe('scientific-notation strings, as Go rewrites them', () => {
       .map((c) => ({ input: c.input, expected: c.output, actual: rewrite(c.input) ?? null }))
       .filter((c) => c.actual !== c.expected);
     expect(mismatches).toEqual([]);
+  });
+});
+
+interface WireVerdict {
+  recordType: string;
+  payload: string;
+  accepted: boolean;
+  keptMistypedField?: boolean;
+}
+
+const wireVerdicts = JSON.parse(
+  readFileSync(new URL('./fixtures/records/go-wire-verdicts.json', import.meta.url), 'utf8'),
+) as WireVerdict[];
+
+describe('payloads, as Go decodes them', () => {
+  it('has a corpus that exercises both outcomes for every record type', () => {
+    for (const recordType of ['V', 'alerts', 'errors', 'connectivity']) {
+      const cases = wireVerdicts.filter((c) => c.recordType === recordType);
+      expect(cases.filter((c) => c.accepted).length).toBeGreaterThan(50);
+      expect(cases.filter((c) => !c.accepted).length).toBeGreaterThan(100);
+    }
+  });
+
+  it('accepts what Go accepts and rejects what Go rejects', () => {
+    const disagreements = wireVerdicts
+      .map((c) => {
+        let error: unknown;
+        try {
+          transformPayload(c.recordType, Buffer.from(c.payload, 'base64'), '5YJ3E1EA7KF317000');
+        } catch (caught) {
+          error = caught;
+        }
+        return { ...c, transformAccepted: error === undefined, error };
+      })
+      // Deliberately stricter: a declared field with an impossible wire type is rejected,
+      // where Go keeps it as an unknown field.
+      .filter((c) => c.transformAccepted !== (c.accepted && c.keptMistypedField !== true));
+    expect(disagreements).toEqual([]);
+  });
+
+  it('rejects only with PayloadDecodeError', () => {
+    for (const c of wireVerdicts.filter((verdict) => !verdict.accepted)) {
+      expect(() => transformPayload(c.recordType, Buffer.from(c.payload, 'base64'), 'V')).toThrow(PayloadDecodeError);
+    }
   });
 });
