@@ -2,7 +2,7 @@ import { rateLimiterFromConfig } from '@fleet-telemetry/rate-limiter';
 import { RecordRouter, type Sink } from '@fleet-telemetry/sink-api';
 import { TelemetryServer } from '@fleet-telemetry/transport';
 import type { Logger } from 'pino';
-import { ConfigError, DEFAULT_PORT, type LoadedConfig } from './config/index.js';
+import { ConfigError, DEFAULT_PORT, type ConfigPath, type LoadedConfig } from './config/index.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import type { PlainHttpServer } from './http/plain-server.js';
 import { startStatusServer } from './http/status-server.js';
@@ -92,17 +92,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConfigError([{ path: ['tls'], message: `server_cert and server_key cannot be used together: ${reason}` }]);
     }
-    const address = await transport.listen(config.port ?? DEFAULT_PORT, host);
+    const address = await bindOrExplain(['port'], () => transport.listen(config.port ?? DEFAULT_PORT, host));
     cleanups.push(() => transport.close({ drainTimeoutMs: 0 }));
     logger.info({ host: address.address, port: address.port }, 'mtls_server_started');
 
-    const statusPort = config.status_port ? await startListener(cleanups, () => startStatusServer(host, config.status_port ?? 0)) : undefined;
+    const statusPort = config.status_port
+      ? await startListener(cleanups, ['status_port'], () => startStatusServer(host, config.status_port ?? 0))
+      : undefined;
     if (statusPort !== undefined) logger.info({ host, port: statusPort }, 'status_server_started');
 
     const monitoring = config.monitoring;
     const metricsHost = monitoring?.prometheus_metrics_host || DEFAULT_METRICS_HOST;
     const metricsPort = monitoring?.prometheus_metrics_port
-      ? await startListener(cleanups, () =>
+      ? await startListener(cleanups, ['monitoring', 'prometheus_metrics_port'], () =>
           startMetricsServer(metricsHost, monitoring.prometheus_metrics_port ?? 0, options.metricsReader),
         )
       : undefined;
@@ -133,9 +135,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 async function startListener(
   cleanups: (() => Promise<void>)[],
+  key: ConfigPath,
   start: () => Promise<PlainHttpServer>,
 ): Promise<number> {
-  const listener = await start();
+  const listener = await bindOrExplain(key, start);
   cleanups.push(() => listener.close());
   return listener.port;
+}
+
+/** A port that is taken or not allowed is a config problem: name the key that asked for it. */
+async function bindOrExplain<T>(key: ConfigPath, bind: () => Promise<T>): Promise<T> {
+  try {
+    return await bind();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigError([{ path: key, message: 'names a port that is already in use' }]);
+    if (code === 'EACCES') throw new ConfigError([{ path: key, message: 'names a port this process may not bind (below 1024?)' }]);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError([{ path: key, message: 'cannot be bound: the host address is not on this machine' }]);
+    throw error;
+  }
 }

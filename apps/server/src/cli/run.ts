@@ -59,6 +59,7 @@ export async function runCli(
 
   const { config } = loaded;
   const { logger, flush } = createServerLogger({ level: config.log_level, json: config.json_log_enable });
+  exitOnUnexpectedErrors(logger, flush, io);
   for (const warning of loaded.warnings) {
     logger.warn({ key: formatConfigPath(warning.path) }, `config warning: ${describeProblem(warning, commandLine.configPath)}`);
   }
@@ -94,4 +95,15 @@ export async function runCli(
   } finally {
     flush();
   }
+}
+
+/** A bug that escaped every handler leaves the server in an unknown state: log it and exit. */
+function exitOnUnexpectedErrors(logger: Logger, flush: () => void, io: CliIo): void {
+  const fail = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error }, kind);
+    flush();
+    io.exit(1);
+  };
+  process.on('uncaughtException', fail('uncaught_exception'));
+  process.on('unhandledRejection', fail('unhandled_rejection'));
 }

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { createDevPki } from '@fleet-telemetry/dev-pki';
 import { describe, expect, it } from 'vitest';
-import { spawnServer } from './harness.js';
+import { freePort, spawnServer } from './harness.js';
 
 // Each case starts its own process; running them side by side keeps the suite short.
 describe.concurrent('the server process with a bad config', () => {
@@ -23,15 +25,29 @@ describe.concurrent('the server process with a bad config', () => {
     expect(server.stderr()).toContain('config error: rate_limit.message_limit must be integer, got "many"');
   });
 
-  it('exits 1 when the config file is missing, naming it', async () => {
-    const server = spawnServer(['--config', '/nonexistent/fleet-telemetry.json']);
-    expect(await server.exited).toBe(1);
-    expect(server.stderr()).toMatch(/config error: the config file \/nonexistent\/fleet-telemetry\.json cannot be read/);
-  });
-
-  it('exits 2 on an unknown flag', async () => {
-    const server = spawnServer(['--verbose']);
-    expect(await server.exited).toBe(2);
-    expect(server.stderr()).toContain('unknown argument: --verbose');
+  it('exits 1 naming the key whose port is taken', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ft-port-taken-'));
+    const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const configPath = join(directory, 'config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        host: '127.0.0.1',
+        port: await freePort(),
+        status_port: typeof address === 'object' && address !== null ? address.port : 0,
+        records: { V: ['logger'] },
+        tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile },
+      }),
+    );
+    try {
+      const server = spawnServer([`-config=${configPath}`]);
+      expect(await server.exited).toBe(1);
+      expect(server.stderr()).toContain('config error: status_port names a port that is already in use');
+    } finally {
+      taken.close();
+    }
   });
 });

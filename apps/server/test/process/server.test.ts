@@ -29,6 +29,7 @@ describe('the server process with a good config', () => {
         log_level: 'info',
         json_log_enable: true,
         namespace: 'tesla_telemetry',
+        data_connectors: { file: { path: 'vins.json' } },
         monitoring: { prometheus_metrics_port: ports.metrics },
         records: { V: ['logger'], alerts: ['logger'], connectivity: ['logger'] },
         tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile, ca_file: pki.chainFile },
@@ -41,6 +42,12 @@ describe('the server process with a good config', () => {
   afterAll(() => {
     vehicle?.close();
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+
+  it('starts despite an unknown key, logging a warning that names it', () => {
+    expect(jsonLines(server.stdout())).toContainEqual(
+      expect.objectContaining({ level: 40, key: 'data_connectors', msg: expect.stringMatching(/^config warning: data_connectors is not a known key/) }),
+    );
   });
 
   it('answers GET /status on status_port with 200 ok', async () => {
