@@ -123,4 +123,26 @@ describe('backpressure', () => {
       Array.from({ length: total }, (_, index) => `p-${index}`),
     );
   });
+
+  it('stops reading a socket whose client does not read its acks', async () => {
+    const sink = new MemorySink({ confirmsWrites: false });
+    running = await startServer(pki, { routes: { bulk: [sink] }, limits: { maxBufferedBytes: 64 * 1024 } });
+    client = await running.connect();
+    // Long txids make long acks, enough to fill the loopback buffers when the client stops reading.
+    const total = 80;
+    const txid = (index: number): string => `${index}-`.padEnd(150_000, 'x');
+    client.ws.pause();
+    for (let index = 0; index < total; index += 1) {
+      client.send(streamFrame({ txid: txid(index), topic: 'bulk', payload: new Uint8Array(1) }));
+    }
+    const socket = running.server.sockets()[0]!;
+    await eventually(() => socket.isPaused, 'the socket to pause');
+    const whilePaused = socket.framesReceived;
+    await settle();
+    expect(socket.framesReceived).toBe(whilePaused);
+    expect(whilePaused).toBeLessThan(total);
+    client.ws.resume();
+    const acks = await client.messages(total);
+    expect(acks.map((ack) => readResponse(ack).txid)).toEqual(Array.from({ length: total }, (_, index) => txid(index)));
+  });
 });
