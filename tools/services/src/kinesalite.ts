@@ -90,7 +90,7 @@ function serverOptions(port: number, dataDir: string | undefined, shardLimit: nu
   };
 }
 
-// kinesalite's own CLI listens on every interface; this one binds 127.0.0.1 only.
+// kinesalite's own CLI listens on every interface; this one binds 127.0.0.1 only, and exits with its parent.
 function launcherScript(): string {
   return `
 const [entry, json] = process.argv.slice(1);
@@ -98,6 +98,9 @@ const options = JSON.parse(json);
 const server = require(entry)(options).listen(options.port, '127.0.0.1', () => {
   console.log('Listening at http://127.0.0.1:' + server.address().port);
 });
+// A test run that dies without stopping the server must not leave it behind.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 1000).unref();
 `;
 }
 
