@@ -122,6 +122,7 @@ export class KafkaSink implements Sink {
     if (options.config['dr_cb'] === false) {
       this.#logger.warn('kafka.dr_cb is always on: delivery reports are how this sink confirms writes');
     }
+    for (const note of settings.notes) this.#logger.info(note);
     this.#brokers = bootstrapServers(settings.global);
     // librdkafka validates every property here, so a bad section fails before start-up goes on.
     this.#producer = new Kafka.Producer(settings.global, settings.topic);

@@ -43,6 +43,8 @@ const TOPIC_PROPERTIES = new Set([
 export interface ProducerSettings {
   readonly global: ProducerGlobalConfig;
   readonly topic: ProducerTopicConfig;
+  /** Defaults that were left out because the section's settings rule them out, for the log. */
+  readonly notes: readonly string[];
 }
 
 /** Thrown when the `kafka` section cannot configure a producer; `key` names the offending entry. */
@@ -62,7 +64,8 @@ export class KafkaConfigError extends Error {
  *   because librdkafka rejects `5.9` for its integer properties;
  * - delivery reports are always on (`dr_cb`): they are how this sink confirms writes;
  * - `linger.ms`, `enable.idempotence` (true: retries never duplicate or reorder a VIN's records)
- *   and `client.id` get defaults only when the section sets none of their names;
+ *   and `client.id` get defaults only when the section sets none of their names; idempotence also
+ *   only when the section allows it (`acks` all, at most 5 requests in flight, retries on);
  * - topic-level properties (`acks`, `message.timeout.ms`, `partitioner`, ...) go to the default
  *   topic configuration, everything else to the global one.
  *
@@ -82,11 +85,17 @@ export function producerConfig(
     throw new KafkaConfigError('bootstrap.servers', 'is required (the brokers to connect to, e.g. "kafka:9092")');
   }
   if (!hasAny(global, ['linger.ms', 'queue.buffering.max.ms'])) global['linger.ms'] = defaults.lingerMs;
-  if (!hasAny(global, ['enable.idempotence'])) global['enable.idempotence'] = true;
+  const notes: string[] = [];
+  if (!hasAny(global, ['enable.idempotence'])) {
+    const conflicts = idempotenceConflicts({ ...global, ...topic });
+    if (conflicts.length === 0) global['enable.idempotence'] = true;
+    else notes.push(`enable.idempotence left off: the kafka section sets ${conflicts.join(', ')}`);
+  }
   if (!hasAny(global, ['client.id'])) global['client.id'] = defaults.clientId;
   return {
     global: { ...global, dr_cb: true } as ProducerGlobalConfig,
     topic: topic as ProducerTopicConfig,
+    notes,
   };
 }
 
@@ -107,6 +116,19 @@ function configValue(key: string, value: unknown): ProducerConfigValue {
     default:
       throw new KafkaConfigError(key, `must be a string, number or boolean, got ${value === null ? 'null' : typeof value}`);
   }
+}
+
+/** The settings that librdkafka refuses to combine with `enable.idempotence`, as `key=value`. */
+function idempotenceConflicts(config: Readonly<Record<string, ProducerConfigValue>>): string[] {
+  const conflicts: string[] = [];
+  const setting = (keys: readonly string[]) => keys.map((key) => [key, config[key]] as const).find(([, value]) => value !== undefined);
+  const acks = setting(['acks', 'request.required.acks']);
+  if (acks !== undefined && !['all', '-1'].includes(String(acks[1]))) conflicts.push(`${acks[0]}=${acks[1]}`);
+  const inFlight = setting(['max.in.flight.requests.per.connection', 'max.in.flight']);
+  if (inFlight !== undefined && Number(inFlight[1]) > 5) conflicts.push(`${inFlight[0]}=${inFlight[1]}`);
+  const retries = setting(['retries', 'message.send.max.retries']);
+  if (retries !== undefined && Number(retries[1]) < 1) conflicts.push(`${retries[0]}=${retries[1]}`);
+  return conflicts;
 }
 
 function hasAny(config: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {

@@ -45,6 +45,7 @@ describe('producerConfig', () => {
         dr_cb: true,
       },
       topic: {},
+      notes: [],
     });
     const { global } = producerConfig({
       'metadata.broker.list': 'kafka:9092',
@@ -60,6 +61,18 @@ describe('producerConfig', () => {
       'client.id': 'telemetry-eu',
       dr_cb: true,
     });
+  });
+
+  it('leaves idempotence off when the section sets what librdkafka cannot combine with it', () => {
+    const broker = { 'bootstrap.servers': 'kafka:9092' };
+    for (const compatible of [{ acks: 'all' }, { 'request.required.acks': -1 }, { 'max.in.flight': 5, retries: 3 }]) {
+      expect(producerConfig({ ...broker, ...compatible }).global).toMatchObject({ 'enable.idempotence': true });
+    }
+    const settings = producerConfig({ ...broker, acks: 1, 'max.in.flight.requests.per.connection': 10, 'message.send.max.retries': 0 });
+    expect(settings.global).not.toHaveProperty('enable.idempotence');
+    expect(settings.notes).toEqual([
+      'enable.idempotence left off: the kafka section sets acks=1, max.in.flight.requests.per.connection=10, message.send.max.retries=0',
+    ]);
   });
 
   it('requires a broker list', () => {
