@@ -1,6 +1,6 @@
 export { transformPayload } from './transform.js';
 export { PayloadDecodeError, type PayloadDecodeReason } from './errors.js';
-export { recordMetadata, type RecordMetadataInput } from './metadata.js';
+export { recordMetadata, type RecordMetadataFields, type RecordMetadataInput } from './metadata.js';
 export {
   decodeRecord,
   recordTypeFromTopic,

@@ -10,11 +10,23 @@ export interface RecordMetadataInput {
   deviceClientVersion?: string;
 }
 
+/** The metadata keys of every record (a type alias, so it fits `Record<string, string>`). */
+export type RecordMetadataFields = {
+  vin: string;
+  /** Epoch milliseconds, in decimal. */
+  receivedat: string;
+  timestamp: string;
+  txid: string;
+  txtype: string;
+  version: string;
+  device_client_version: string;
+};
+
 /**
  * The metadata carried with every record (Kafka headers, Pub/Sub attributes, ...), with the
  * reference's keys and values: `timestamp` and `version` are always `0`.
  */
-export function recordMetadata(input: RecordMetadataInput): Record<string, string> {
+export function recordMetadata(input: RecordMetadataInput): RecordMetadataFields {
   return {
     vin: input.vin,
     receivedat: String(Math.trunc(input.receivedAt)),
