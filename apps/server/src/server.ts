@@ -85,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         logger,
         rateLimiter: config.rate_limit?.enabled === true ? rateLimiterFromConfig(config.rate_limit) : undefined,
         transmitDecodedRecords: config.transmit_decoded_records === true,
-        vinsSignalTracking: config.vins_signal_tracking_enabled,
+        vinsSignalTracking: [...new Set(config.vins_signal_tracking_enabled ?? [])],
       });
     } catch (error) {
       // Node parses the server certificate and key only when the TLS context is created.
