@@ -43,3 +43,4 @@ console.log(
 );
 for (const client of clients) client.ws.terminate();
 await running.close();
+pki.dispose();

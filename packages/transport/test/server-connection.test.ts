@@ -16,6 +16,7 @@ const clients: VehicleClient[] = [];
 
 beforeAll(async () => {
   pki = await createTestPki();
+  return () => pki.dispose();
 });
 
 afterEach(async () => {

@@ -28,6 +28,7 @@ let client: VehicleClient | undefined;
 
 beforeAll(async () => {
   pki = await createTestPki();
+  return () => pki.dispose();
 });
 
 afterEach(async () => {

@@ -13,6 +13,7 @@ let running: RunningServer | undefined;
 
 beforeAll(async () => {
   pki = await createTestPki();
+  return () => pki.dispose();
 });
 
 afterEach(async () => {

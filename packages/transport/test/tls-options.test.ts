@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevPki, type DevPki } from '@fleet-telemetry/dev-pki';
@@ -36,6 +36,7 @@ describe('createTlsOptions', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'transport-tls-'));
     pki = await createDevPki(join(dir, 'pki'), { vehicles: 0 });
+    return () => rmSync(dir, { recursive: true, force: true });
   });
 
   it('requires and verifies a client certificate', () => {

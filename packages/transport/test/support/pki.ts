@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -25,6 +25,8 @@ export interface TestPki {
   fromIssuer(issuerName: string, options: VehicleCertificateOptions): Promise<CertifiedKey>;
   /** A client certificate chaining to a root the server does not trust. */
   untrusted(options: VehicleCertificateOptions): Promise<CertifiedKey>;
+  /** Removes the PKI's directory. */
+  dispose(): void;
 }
 
 /** A development PKI in a fresh temporary directory: generate once per test file. */
@@ -58,5 +60,6 @@ export async function createTestPki(): Promise<TestPki> {
       const issuer = await createIssuingCa(await otherRoot);
       return withIssuer(await createVehicleCertificate(issuer, options), issuer);
     },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
