@@ -1,6 +1,9 @@
 /** A record that did not reach Kafka: refused by librdkafka, or never confirmed by a broker. */
 export class KafkaDeliveryError extends Error {
-  /** librdkafka's error code, when it gave one (e.g. -192 for `message.timeout.ms` expiry). */
+  /**
+   * librdkafka's error code when node-rdkafka passes one on: it does for refused records (e.g. 10
+   * for a record over `message.max.bytes`), not for failed delivery reports (only their message).
+   */
   readonly code: number | undefined;
 
   constructor(message: string, cause?: unknown) {

@@ -75,6 +75,7 @@ const DEFAULTS = {
 const QUEUE_FULL = Kafka.CODES.ERRORS.ERR__QUEUE_FULL;
 const ALL_BROKERS_DOWN = /all broker connections are down/i;
 const FATAL = /^fatal error$/i;
+const TRANSPORT_FAILURE = /transport failure/i;
 /** A background probe waits this long at most: it holds one libuv worker thread meanwhile. */
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -323,8 +324,9 @@ export class KafkaSink implements Sink {
       this.#logger.error({ err: this.#fatal }, 'kafka producer failed for good; restart the server to recover');
       return;
     }
-    // While no broker is reachable, transport errors are that same outage, already logged.
-    if (!this.#reachability.reachable) return;
+    // While no broker is reachable, transport failures are that same outage, already logged; other
+    // errors (name resolution, authentication, ...) may be its cause and are worth a line.
+    if (!this.#reachability.reachable && TRANSPORT_FAILURE.test(message)) return;
     this.#errorLog.log('warn', `client:${message}`, { err: asError(error) }, 'kafka client error');
   }
 

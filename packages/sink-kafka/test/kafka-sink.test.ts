@@ -6,7 +6,7 @@ import { describeSinkConformance } from '@fleet-telemetry/sink-api/conformance';
 import { testRecord } from '@fleet-telemetry/sink-api/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaConfigError, KafkaOverflowError, KafkaSink, type KafkaSinkOptions } from '../src/index.js';
+import { KafkaConfigError, KafkaDeliveryError, KafkaOverflowError, KafkaSink, type KafkaSinkOptions } from '../src/index.js';
 import { startBroker } from './support/broker.js';
 import { deliveries } from './support/deliveries.js';
 import { testMeter } from './support/test-meter.js';
@@ -223,6 +223,23 @@ describe('KafkaSink against a real broker', () => {
     expect(await value('kafka_err')).toBe(85);
     await kafka.close();
     expect((await reader.read(`${ns}_V`)).length).toBe(15);
+  });
+
+  it('fails a record librdkafka refuses (over message.max.bytes) through its callback, and goes on', async () => {
+    const { meter, value } = testMeter();
+    const ns = namespace();
+    const kafka = sink({ namespace: ns, meter }, { 'message.max.bytes': 10_000 });
+    await kafka.start();
+    const callbacks = deliveries(2);
+    kafka.write(testRecord({ payload: new Uint8Array(20_000) }), callbacks.callback(0));
+    kafka.write(testRecord({ payload: new Uint8Array(100) }), callbacks.callback(1));
+    await callbacks.done;
+    const [refused, accepted] = callbacks.results;
+    expect(refused).toBeInstanceOf(KafkaDeliveryError);
+    expect((refused as KafkaDeliveryError).code).toBe(10);
+    expect(accepted).toBeUndefined();
+    expect(await value('kafka_err')).toBe(1);
+    await kafka.close();
   });
 
   it('holds records written before start() and delivers them once started', async () => {
