@@ -11,6 +11,7 @@ const appDirectory = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = findRepositoryRoot(appDirectory);
 const pkiDirectory = join(repositoryRoot, '.dev', 'pki');
 const devConfig = join(appDirectory, 'config.dev.json');
+const SIMULATOR_DEFAULT_PORT = 4443;
 
 const pki = await createDevPki(pkiDirectory);
 const pkiLabel = relative(process.cwd(), pkiDirectory) || '.';
@@ -25,10 +26,15 @@ const hasConfig = args.some((arg) => /^--?config(=|$)/.test(arg));
 const metrics = installMeterProvider();
 const { runCli } = await import('./cli/run.js');
 const exitCode = await runCli(hasConfig ? args : [`-config=${devConfig}`, ...args], metrics, undefined, {
-  onStarted: ({ logger }) =>
-    logger.info('point the vehicle simulator at this server: pnpm sim --vehicles 10 --rate 5'),
+  onStarted: ({ logger, server }) => logger.info(`point the vehicle simulator at this server: ${simCommand(server.port)}`),
 });
 process.exit(exitCode);
+
+/** The simulator dials wss://localhost:4443 with the PKI in .dev/pki unless told otherwise. */
+function simCommand(port: number): string {
+  const command = 'pnpm sim --vehicles 10 --rate 5';
+  return port === SIMULATOR_DEFAULT_PORT ? command : `${command} --url wss://localhost:${port}`;
+}
 
 function findRepositoryRoot(start: string): string {
   for (let directory = start; ; directory = dirname(directory)) {

@@ -3,7 +3,7 @@ import { ConfigError, describeProblem, formatConfigPath, loadServerConfig } from
 import { waitForShutdownSignal } from '../lifecycle/signals.js';
 import { createServerLogger } from '../logging/logger.js';
 import type { InstalledMetrics } from '../metrics/provider.js';
-import { startServer } from '../server.js';
+import { startServer, type RunningServer } from '../server.js';
 import { sinkCatalog } from '../sinks/registry.js';
 import { parseCommandLine, USAGE, UsageError, type CommandLine } from './args.js';
 
@@ -16,7 +16,7 @@ export interface CliIo {
 
 export interface CliHooks {
   /** Called once the server listens (the development entry prints how to reach it). */
-  readonly onStarted?: (context: { readonly logger: Logger }) => void;
+  readonly onStarted?: (context: { readonly logger: Logger; readonly server: RunningServer }) => void;
 }
 
 const processIo: CliIo = {
@@ -75,7 +75,7 @@ export async function runCli(
     return 1;
   }
   logger.info('started');
-  hooks.onStarted?.({ logger });
+  hooks.onStarted?.({ logger, server });
 
   await waitForShutdownSignal({
     logger,
