@@ -2,7 +2,7 @@ import type { KafkaBroker } from '@fleet-telemetry/test-services';
 import { testRecord } from '@fleet-telemetry/sink-api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaDeliveryError, KafkaSink, type KafkaSinkOptions } from '../src/index.js';
-import { startBroker } from './support/broker.js';
+import { startKafka } from '@fleet-telemetry/test-services';
 import { deliveries } from './support/deliveries.js';
 import { captureLogs } from './support/log-capture.js';
 import { testMeter } from './support/test-meter.js';
@@ -13,7 +13,7 @@ let broker: KafkaBroker;
 const open: KafkaSink[] = [];
 
 beforeAll(async () => {
-  broker = await startBroker();
+  broker = await startKafka();
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { testRecord } from '@fleet-telemetry/sink-api/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaConfigError, KafkaDeliveryError, KafkaOverflowError, KafkaSink, type KafkaSinkOptions } from '../src/index.js';
-import { startBroker } from './support/broker.js';
+import { startKafka } from '@fleet-telemetry/test-services';
 import { deliveries } from './support/deliveries.js';
 import { testMeter } from './support/test-meter.js';
 import { TopicReader } from './support/topic-reader.js';
@@ -16,7 +16,7 @@ let broker: KafkaBroker;
 let reader: TopicReader;
 
 beforeAll(async () => {
-  broker = await startBroker();
+  broker = await startKafka();
   reader = await TopicReader.connect(broker.bootstrapServers);
 });
 

@@ -140,7 +140,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
   const jvm = [`-Xmx${heap}`, `-Xms${heap}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4jFile}`, '-cp', `${libs}/*`];
   const clusterId = randomBytes(16).toString('base64url');
   if (!existsSync(join(logDir, 'meta.properties'))) {
-    await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile], { maxBuffer: 4 * 1024 * 1024 }).catch((error: Error) => {
+    await run('java', [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', configFile], { maxBuffer: 4 * 1024 * 1024 }).catch((error: Error) => {
       throw new Error(`formatting the Kafka log directory failed: ${error.message}`);
     });
   }
