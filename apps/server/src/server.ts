@@ -62,7 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registerUptimeMetric();
     const tls = tlsOptionsFromConfig(config);
 
-    const sinks = createSinks(config, options.sinkFactories ?? sinkFactories, logger);
+    const sinks = await createSinks(config, options.sinkFactories ?? sinkFactories, logger);
     const routes: Record<string, Sink[]> = {};
     for (const [recordType, names] of Object.entries(config.records ?? {})) {
       routes[recordType] = [...new Set(names)].map((name) => sinks.get(name)).filter((sink) => sink !== undefined);
