@@ -1,0 +1,55 @@
+import type { Summary } from '@fleet-telemetry/vehicle-sim';
+
+/** How the benchmark drives the vehicle simulator in the load process. */
+export interface LoadSettings {
+  readonly url: string;
+  readonly pkiDir: string;
+  readonly vehicles: number;
+  /** Frames per second per vehicle. */
+  readonly rate: number;
+  readonly connectRate: number;
+  readonly handshakeTimeoutMs: number;
+  /** How long to wait, once stopped, for the answers to frames in flight. */
+  readonly drainTimeoutMs: number;
+  /** Socket backlog above which a vehicle holds back (keeps an overloaded run's memory bounded). */
+  readonly maxBufferedBytes: number;
+  readonly seed: number;
+}
+
+export interface LatencyPercentiles {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+/** The simulator's counters at one progress tick, and the load process's CPU time then. */
+export interface LoadSnapshot {
+  readonly elapsedMs: number;
+  readonly connected: number;
+  readonly connectFailures: number;
+  readonly sent: number;
+  readonly acked: number;
+  readonly errors: number;
+  readonly inFlight: number;
+  /** User + system CPU time of the load process, µs. */
+  readonly cpuUs: number;
+}
+
+export interface LoadMark extends LoadSnapshot {
+  /** Ack latencies recorded since the window opened (on `close`). */
+  readonly latency?: LatencyPercentiles;
+}
+
+export type LoadProtocol = {
+  /** Opens or closes the measurement window at the simulator's next progress tick. */
+  mark: { params: { readonly window: 'open' | 'close' }; result: LoadMark };
+  /** Stops sending, waits for the answers in flight, and returns the run's summary. */
+  stop: { params: null; result: Summary };
+};
+
+export type LoadEvents = {
+  progress: LoadSnapshot & { readonly phase: 'connecting' | 'sending' | 'draining' };
+};
