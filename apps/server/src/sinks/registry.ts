@@ -51,6 +51,13 @@ export const sinkFactories: SinkFactories = {
       return new KinesisSink({ config: section, namespace, recordTypes, logger });
     },
   },
+  pubsub: {
+    confirmsWrites: true,
+    create: async (section, { namespace, recordTypes, logger }) => {
+      const { PubSubSink } = await import('@fleet-telemetry/sink-pubsub');
+      return new PubSubSink({ config: section, namespace, recordTypes, logger });
+    },
+  },
 };
 
 /** What config validation needs to know about the available sinks. */

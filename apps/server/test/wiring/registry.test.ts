@@ -13,6 +13,7 @@ describe('the sink registry', () => {
         ['logger', { confirmsWrites: false }],
         ['kafka', { confirmsWrites: true }],
         ['kinesis', { confirmsWrites: true }],
+        ['pubsub', { confirmsWrites: true }],
       ]),
     );
   });
@@ -60,5 +61,17 @@ describe('the sink registry', () => {
       logger,
     );
     await expect(attempt).rejects.toThrow(/^config error: kafka is refused by the kafka sink: .*no\.such\.property/);
+  });
+
+  it('reports the reference rule that the Pub/Sub emulator and real credentials exclude each other', async () => {
+    const previous = { ...process.env };
+    process.env.PUBSUB_EMULATOR_HOST = '127.0.0.1:8085';
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = '/etc/gcp.json';
+    try {
+      const attempt = createSinks({ namespace: 'tesla', pubsub: { gcp_project_id: 'p' }, records: { V: ['pubsub'] } }, sinkFactories, logger);
+      await expect(attempt).rejects.toThrow(/^config error: pubsub .*PUBSUB_EMULATOR_HOST/);
+    } finally {
+      process.env = previous;
+    }
   });
 });
