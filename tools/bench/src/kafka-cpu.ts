@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux reports process CPU time in clock ticks of 1/100 s (`getconf CLK_TCK`). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, every thread) the process has used so far, in ms, from
+ * `/proc/<pid>/stat`; `undefined` once the process is gone.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the line, so 12 and 13 after the name.
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return ((user + system) * 1000) / TICKS_PER_SECOND;
+}
+
+/** The pid of the first process whose command line contains `fragment` (e.g. a broker's config file). */
+export function findProcess(fragment: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (commandLine.includes(fragment)) return Number(entry);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return undefined;
+}
+
+/** CPU of named processes over a window: call `start()`, then `stop()` for cores used by each. */
+export class CpuWindow {
+  #startedAt = 0;
+  #start = new Map<string, number>();
+
+  constructor(private readonly pids: Readonly<Record<string, number>>) {}
+
+  start(): void {
+    this.#startedAt = performance.now();
+    this.#start = new Map(Object.entries(this.pids).map(([name, pid]) => [name, processCpuMs(pid) ?? 0]));
+  }
+
+  /** Cores each process kept busy on average over the window (1 = one full core). */
+  stop(): Record<string, number> {
+    const elapsedMs = performance.now() - this.#startedAt;
+    const cores: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.pids)) {
+      cores[name] = ((processCpuMs(pid) ?? 0) - (this.#start.get(name) ?? 0)) / elapsedMs;
+    }
+    return cores;
+  }
+}

@@ -1,0 +1,265 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createDevPki } from '@fleet-telemetry/dev-pki';
+import { freePort, startKafka } from '@fleet-telemetry/test-services';
+import type { Progress, SimulationOptions, Summary } from '@fleet-telemetry/vehicle-sim';
+import { CpuWindow, findProcess } from './kafka-cpu.js';
+import { summarizeCpuProfile, type CpuProfile } from './server/profile.js';
+
+// Records per second from simulated vehicles through the server (V → kafka, reliable acks) into
+// a local single-node Kafka, with the ack latency the vehicles saw and the CPU each of the three
+// processes used over the steady-state window.
+
+const usage = `Usage: pnpm --filter @fleet-telemetry/bench bench:kafka [-- options]
+  --vehicles <n>       simulated vehicles, one certificate each (default 1000)
+  --rate <r>           frames per second per vehicle offered (default 50)
+  --seconds <s>        steady-state window measured per run (default 20)
+  --warmup <s>         sending time after the last connection before the window (default 5)
+  --runs <n>           runs; medians are reported (default 3)
+  --connect-rate <n>   new connections per second (default 100)
+  --profile            run the server with --cpu-prof and print where its CPU went`;
+
+const { values } = parseArgs({
+  options: {
+    vehicles: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
+    'connect-rate': { type: 'string', default: '100' },
+    profile: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const settings = {
+  vehicles: positiveInteger('vehicles', values.vehicles),
+  rate: positiveNumber('rate', values.rate),
+  seconds: positiveNumber('seconds', values.seconds),
+  warmup: positiveNumber('warmup', values.warmup),
+  runs: positiveInteger('runs', values.runs),
+  connectRate: positiveNumber('connect-rate', values['connect-rate']),
+  profile: values.profile,
+};
+
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const serverDir = resolve(benchDir, '..', '..', 'apps', 'server');
+const nodeSources = ['--conditions=@fleet-telemetry/source', '--import', 'tsx'];
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+interface RunResult {
+  readonly ackedPerSecond: number;
+  readonly sentPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cores: Record<string, number>;
+  readonly summary: Summary;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'ft-bench-kafka-'));
+log(`cpus ${availableParallelism()}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} (before)`);
+log(`offered: ${settings.vehicles} vehicles × ${settings.rate} V frames/s = ${settings.vehicles * settings.rate} records/s, reliable acks from kafka`);
+
+// Issuing 1,000 certificates takes a minute: the PKI is kept between benchmark runs.
+const pki = await createDevPki(join(tmpdir(), 'fleet-telemetry-bench-pki'), { vehicles: settings.vehicles });
+const broker = await startKafka({ heap: '1g' });
+const brokerPid = findProcess(join(broker.dataDir, 'server.properties'));
+if (brokerPid === undefined) throw new Error('cannot find the broker process');
+log(`broker ${broker.bootstrapServers} (pid ${brokerPid}), work directory ${workDir}`);
+
+const results: RunResult[] = [];
+const server = await startServer().catch(async (error: unknown) => {
+  await broker.destroy();
+  throw error;
+});
+try {
+  for (let run = 1; run <= settings.runs; run++) {
+    const result = await measureRun(server.port, server.pid);
+    results.push(result);
+    log(
+      `run ${run}: acked ${formatRate(result.ackedPerSecond)}/s (sent ${formatRate(result.sentPerSecond)}/s), ` +
+        `ack p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms, cores ${formatCores(result.cores)}, ` +
+        `connected ${result.summary.connected}/${result.summary.vehicles}, unanswered ${result.summary.unanswered}, errors ${result.summary.errors}`,
+    );
+  }
+} finally {
+  await server.stop();
+  await broker.destroy();
+}
+
+const median = (pick: (result: RunResult) => number) => medianOf(results.map(pick));
+console.log(`\nKafka end to end, median of ${results.length} runs (load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')})`);
+console.log(`vehicles                  ${settings.vehicles} (offered ${settings.rate} V frames/s each)`);
+console.log(`acked records/s           ${formatRate(median((result) => result.ackedPerSecond))}`);
+console.log(`sent records/s            ${formatRate(median((result) => result.sentPerSecond))}`);
+console.log(`ack latency p50 / p99     ${median((result) => result.p50).toFixed(1)} ms / ${median((result) => result.p99).toFixed(1)} ms`);
+for (const name of ['simulator', 'server', 'broker']) {
+  console.log(`cores ${name.padEnd(20)}${median((result) => result.cores[name] ?? 0).toFixed(2)}`);
+}
+if (settings.profile) printProfile(server.profileDir);
+
+/** One fleet run: connect, warm up, measure the window, let the run finish. */
+async function measureRun(port: number, serverPid: number): Promise<RunResult> {
+  const options: SimulationOptions = {
+    url: `wss://127.0.0.1:${port}`,
+    vehicles: settings.vehicles,
+    rate: settings.rate,
+    // Every vehicle sends from its connection on: after the last one connected, the fleet sends
+    // at full rate for warmup + window, and one more second so the window never sees the tail.
+    durationSeconds: settings.warmup + settings.seconds + 1,
+    mix: 'V=1',
+    pkiDir: pki.dir,
+    caFile: pki.caFile,
+    connectRate: settings.connectRate,
+    timeoutMs: 30_000,
+    handshakeTimeoutMs: 30_000,
+  };
+  const child = spawnNode('simulator', [...nodeSources, join(benchDir, 'src', 'kafka-load.ts'), JSON.stringify(options)]);
+  if (child.pid === undefined) throw new Error('the simulator did not start');
+  const window = new CpuWindow({ simulator: child.pid, server: serverPid, broker: brokerPid ?? 0 });
+  let connectedAt: number | undefined;
+  let start: Progress | undefined;
+  let end: Progress | undefined;
+  let cores: Record<string, number> | undefined;
+  let summary: Summary | undefined;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const message = JSON.parse(line) as { kind: 'progress'; progress: Progress } | { kind: 'summary'; summary: Summary };
+    if (message.kind === 'summary') {
+      summary = message.summary;
+      continue;
+    }
+    const progress = message.progress;
+    if (connectedAt === undefined && progress.phase !== 'connecting') connectedAt = progress.elapsedMs;
+    if (connectedAt === undefined) continue;
+    if (start === undefined && progress.elapsedMs >= connectedAt + settings.warmup * 1000) {
+      start = progress;
+      window.start();
+    } else if (start !== undefined && end === undefined && progress.elapsedMs >= start.elapsedMs + settings.seconds * 1000) {
+      end = progress;
+      cores = window.stop();
+    }
+  }
+  if (summary === undefined || start === undefined || end === undefined || cores === undefined) {
+    throw new Error('the simulator ended before the measurement window closed');
+  }
+  const seconds = (end.elapsedMs - start.elapsedMs) / 1000;
+  return {
+    ackedPerSecond: (end.acked - start.acked) / seconds,
+    sentPerSecond: (end.sent - start.sent) / seconds,
+    p50: summary.latencyMs.p50,
+    p99: summary.latencyMs.p99,
+    cores,
+    summary,
+  };
+}
+
+async function startServer(): Promise<{ port: number; pid: number; profileDir: string; stop: () => Promise<void> }> {
+  const configFile = join(workDir, 'config.json');
+  const profileDir = join(workDir, 'profile');
+  mkdirSync(profileDir);
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      host: '127.0.0.1',
+      port: await freePort(),
+      log_level: 'info',
+      json_log_enable: true,
+      namespace: 'tesla',
+      kafka: { 'bootstrap.servers': broker.bootstrapServers },
+      reliable_ack_sources: { V: 'kafka' },
+      records: { V: ['kafka'] },
+      tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile, ca_file: pki.chainFile },
+    }),
+  );
+  const profileFlags = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawnNode('server', [...profileFlags, ...nodeSources, join(serverDir, 'src', 'main.ts'), `-config=${configFile}`], serverDir);
+  const logFile = join(workDir, 'server.log');
+  child.stdout?.pipe(createWriteStream(logFile));
+  const started = await new Promise<Record<string, unknown>>((resolveStarted, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}); see ${logFile}`)));
+    lines.on('line', (line) => {
+      if (!line.includes('"mtls_server_started"')) return;
+      lines.close();
+      resolveStarted(JSON.parse(line) as Record<string, unknown>);
+    });
+  });
+  const port = Number(started['port']);
+  log(`server pid ${child.pid} on port ${port}, log ${logFile}`);
+  return {
+    port,
+    pid: child.pid ?? 0,
+    profileDir,
+    async stop() {
+      const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+      child.kill('SIGTERM');
+      await exited;
+      children.delete(child);
+    },
+  };
+}
+
+function spawnNode(label: string, args: readonly string[], cwd = benchDir): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(`[${label}] ${chunk}`));
+  return child;
+}
+
+function printProfile(directory: string): void {
+  const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) {
+    log(`no CPU profile was written in ${directory}`);
+    return;
+  }
+  const profile = summarizeCpuProfile(JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile, 20);
+  console.log(`\nserver CPU profile ${join(directory, file)}: busy ${(profile.busyMs / 1000).toFixed(1)} s`);
+  console.log('by area:');
+  for (const entry of profile.areas.slice(0, 12)) console.log(`  ${(entry.share * 100).toFixed(1).padStart(5)}%  ${entry.name}`);
+  console.log('by function (self time):');
+  for (const entry of profile.functions) console.log(`  ${(entry.share * 100).toFixed(1).padStart(5)}%  ${entry.name}`);
+}
+
+function medianOf(numbers: readonly number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function formatRate(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function formatCores(cores: Record<string, number>): string {
+  return Object.entries(cores)
+    .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+    .join(', ');
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function positiveNumber(name: string, text: string): number {
+  const value = Number(text);
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`--${name} must be a positive number, got ${text}\n${usage}`);
+  return value;
+}
+
+function positiveInteger(name: string, text: string): number {
+  const value = positiveNumber(name, text);
+  if (!Number.isInteger(value)) throw new RangeError(`--${name} must be a whole number, got ${text}\n${usage}`);
+  return value;
+}
