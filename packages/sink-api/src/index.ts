@@ -17,3 +17,5 @@ export {
 export { RoutingConfigError, SinkClosedError } from './errors.js';
 export { DrainNotifier } from './drain-notifier.js';
 export { NoopSink } from './noop-sink.js';
+export { IdleWaiters } from './idle-waiters.js';
+export { ThrottledLog } from './throttled-log.js';

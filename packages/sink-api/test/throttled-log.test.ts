@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ThrottledLog } from '../src/throttled-log.js';
+import { ThrottledLog } from '../src/index.js';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];

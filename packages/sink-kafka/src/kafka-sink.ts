@@ -5,6 +5,8 @@ import {
   type Sink,
   type SinkHealth,
   type TelemetryRecord,
+  IdleWaiters,
+  ThrottledLog,
 } from '@fleet-telemetry/sink-api';
 import { metrics, type Meter } from '@opentelemetry/api';
 import Kafka, { type DeliveryReport, type LibrdKafkaError, type Producer } from 'node-rdkafka';
@@ -13,11 +15,9 @@ import { BrokerReachability } from './broker-reachability.js';
 import { asError, connectWithoutBroker, disconnect, probeBroker } from './connection.js';
 import { KafkaDeliveryError, KafkaOverflowError } from './errors.js';
 import { Fifo } from './fifo.js';
-import { IdleWaiters } from './idle-waiters.js';
 import { kafkaMessage } from './message.js';
 import { KafkaSinkMetrics } from './metrics.js';
 import { bootstrapServers, producerConfig } from './producer-config.js';
-import { ThrottledLog } from './throttled-log.js';
 
 export interface KafkaSinkOptions {
   /**

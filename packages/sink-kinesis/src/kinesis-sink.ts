@@ -14,6 +14,8 @@ import {
   type Sink,
   type SinkHealth,
   type TelemetryRecord,
+  IdleWaiters,
+  ThrottledLog,
 } from '@fleet-telemetry/sink-api';
 import { metrics, type Meter } from '@opentelemetry/api';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -22,10 +24,8 @@ import { Batcher, type BatchEntry, type CallFailure, type CallOutcome, type Entr
 import { classifyCallError } from './call-errors.js';
 import { kinesisSettings, streamName, type KinesisSettings } from './config.js';
 import { KinesisConnectionError, KinesisDeliveryError, KinesisOverflowError, KinesisRecordRejectedError } from './errors.js';
-import { IdleWaiters } from './idle-waiters.js';
 import { entryProblem } from './limits.js';
 import { KinesisSinkMetrics } from './metrics.js';
-import { ThrottledLog } from './throttled-log.js';
 
 export interface KinesisSinkOptions {
   /**

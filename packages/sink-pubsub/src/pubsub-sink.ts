@@ -5,6 +5,8 @@ import {
   type Sink,
   type SinkHealth,
   type TelemetryRecord,
+  IdleWaiters,
+  ThrottledLog,
 } from '@fleet-telemetry/sink-api';
 import { PubSub, type CallOptions, type ClientConfig, type Topic } from '@google-cloud/pubsub';
 import { metrics, type Meter } from '@opentelemetry/api';
@@ -12,10 +14,8 @@ import { pino, type Logger } from 'pino';
 import { backoffDelay } from './backoff.js';
 import { pubSubSettings, pubSubTarget, topicName, type PubSubSettings, type PubSubTarget } from './config.js';
 import { PubSubConnectionError, PubSubDeliveryError, PubSubOverflowError, PubSubRecordRejectedError } from './errors.js';
-import { IdleWaiters } from './idle-waiters.js';
 import { PubSubSinkMetrics } from './metrics.js';
 import { Status, statusCode, verdict } from './status.js';
-import { ThrottledLog } from './throttled-log.js';
 
 export interface PubSubSinkOptions {
   /** The config's `pubsub` section: `gcp_project_id` (required) and the tuning keys in the README. */
