@@ -7,6 +7,22 @@ export {
   type TelemetryTlsOptions,
   type ClientCaOptions,
 } from './tls/options.js';
+export {
+  readTlsMaterial,
+  readTlsFileContents,
+  tlsMaterialFrom,
+  TlsMaterialError,
+  type TlsFileKey,
+  type TlsFileContents,
+} from './tls/material.js';
+export {
+  TlsReloader,
+  type TlsReloaderOptions,
+  type TlsReloadTarget,
+  type TlsReloadInfo,
+  type TlsReloadOutcome,
+} from './tls/reloader.js';
+export { DirectoryWatcher, type DirectoryWatcherOptions } from './tls/directory-watcher.js';
 export { certificateFields, type CertificateFields } from './identity/certificate-fields.js';
 export {
   identityFromCertificate,

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type Server as HttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import type { SlidingWindowRateLimiter } from '@fleet-telemetry/rate-limiter';
 import type { AckOutcome } from '@fleet-telemetry/sink-api';
 import type { MeterProvider, ObservableGauge, ObservableResult } from '@opentelemetry/api';
@@ -147,8 +147,16 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     return [...this.#registry];
   }
 
-  /** Replaces the TLS key material and CA trust for new connections (certificate rotation). */
+  /**
+   * Replaces the TLS key material and CA trust for new connections (certificate rotation);
+   * connected sockets are not touched. The material is checked first: if OpenSSL refuses it (a
+   * key that does not match the certificate, a PEM that does not parse), this throws and the
+   * current context stays in use. `TlsReloader` calls this when the files change.
+   */
   setSecureContext(tls: HttpsServerOptions): void {
+    // https.Server#setSecureContext stores the options before building the context, so a failure
+    // there would leave them half replaced: build it once here first.
+    createSecureContext(tls);
     this.#https.setSecureContext(tls);
   }
 

@@ -15,23 +15,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Omit<TelemetryServerOptions, 'dispatcher' | 'tls'>> {
+export interface StartOptions extends Partial<Omit<TelemetryServerOptions, 'dispatcher'>> {
   readonly routes?: Readonly<Record<string, readonly Sink[]>>;
   readonly reliableAck?: Readonly<Record<string, string>>;
 }
 
-/** A TelemetryServer on 127.0.0.1 with a RecordRouter over the given sinks. */
+/** A TelemetryServer on 127.0.0.1 with a RecordRouter over the given sinks (dev PKI files unless `tls` is given). */
 export async function startServer(pki: TestPki, options: StartOptions = {}): Promise<RunningServer> {
   const metrics = testMetrics();
   const meter = metrics.meterProvider.getMeter('@fleet-telemetry/sink-api');
   const router = new RecordRouter({ routes: options.routes ?? {}, reliableAck: options.reliableAck, meter });
   const { routes: _routes, reliableAck: _reliableAck, ...serverOptions } = options;
   const server = new TelemetryServer({
-    tls: createTlsOptions({
-      serverCert: pki.pki.serverCertFile,
-      serverKey: pki.pki.serverKeyFile,
-      caFile: pki.pki.chainFile,
-    }),
+    tls:
+      options.tls ??
+      createTlsOptions({
+        serverCert: pki.pki.serverCertFile,
+        serverKey: pki.pki.serverKeyFile,
+        caFile: pki.pki.chainFile,
+      }),
     dispatcher: router,
     meterProvider: metrics.meterProvider,
     ...serverOptions,
