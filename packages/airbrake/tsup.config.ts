@@ -1,0 +1,3 @@
+import { libraryConfig } from '../../tools/build/tsup.base.ts';
+
+export default libraryConfig();

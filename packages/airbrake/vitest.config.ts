@@ -1,0 +1,3 @@
+import { projectConfig } from '../../tools/build/vitest.base.ts';
+
+export default projectConfig();
