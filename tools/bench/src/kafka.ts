@@ -57,6 +57,8 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+// Ctrl-C or a kill: end the server, the simulator and the broker with this process.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 interface RunResult {
   readonly ackedPerSecond: number;
@@ -115,9 +117,8 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
     url: `wss://127.0.0.1:${port}`,
     vehicles: settings.vehicles,
     rate: settings.rate,
-    // Every vehicle sends from its connection on: after the last one connected, the fleet sends
-    // at full rate for warmup + window, and one more second so the window never sees the tail.
-    durationSeconds: settings.warmup + settings.seconds + 1,
+    // The fleet sends until the window is over (a fleet that falls behind would otherwise take
+    // far longer than planned to send a fixed number of frames).
     mix: 'V=1',
     pkiDir: pki.dir,
     caFile: pki.caFile,
@@ -125,7 +126,7 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
     timeoutMs: 30_000,
     handshakeTimeoutMs: 30_000,
   };
-  const child = spawnNode('simulator', [...nodeSources, join(benchDir, 'src', 'kafka-load.ts'), JSON.stringify(options)]);
+  const child = spawnNode('simulator', [...nodeSources, join(benchDir, 'src', 'kafka-load.ts'), JSON.stringify(options)], benchDir, 'pipe');
   if (child.pid === undefined) throw new Error('the simulator did not start');
   const window = new CpuWindow({ simulator: child.pid, server: serverPid, broker: brokerPid ?? 0 });
   let connectedAt: number | undefined;
@@ -133,6 +134,7 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
   let end: Progress | undefined;
   let cores: Record<string, number> | undefined;
   let summary: Summary | undefined;
+  let lastLogAt = 0;
   for await (const line of createInterface({ input: child.stdout! })) {
     const message = JSON.parse(line) as { kind: 'progress'; progress: Progress } | { kind: 'summary'; summary: Summary };
     if (message.kind === 'summary') {
@@ -140,6 +142,10 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
       continue;
     }
     const progress = message.progress;
+    if (progress.elapsedMs >= lastLogAt + 5_000) {
+      lastLogAt = progress.elapsedMs;
+      log(`  ${(progress.elapsedMs / 1000).toFixed(0)}s ${progress.phase}: connected ${progress.connected}/${progress.vehicles}, acked ${formatRate(progress.ackedPerSecond)}/s, in flight ${progress.inFlight}`);
+    }
     if (connectedAt === undefined && progress.phase !== 'connecting') connectedAt = progress.elapsedMs;
     if (connectedAt === undefined) continue;
     if (start === undefined && progress.elapsedMs >= connectedAt + settings.warmup * 1000) {
@@ -148,6 +154,7 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
     } else if (start !== undefined && end === undefined && progress.elapsedMs >= start.elapsedMs + settings.seconds * 1000) {
       end = progress;
       cores = window.stop();
+      child.stdin?.end('stop\n');
     }
   }
   if (summary === undefined || start === undefined || end === undefined || cores === undefined) {
@@ -189,11 +196,13 @@ async function startServer(): Promise<{ port: number; pid: number; profileDir: s
   const started = await new Promise<Record<string, unknown>>((resolveStarted, reject) => {
     const lines = createInterface({ input: child.stdout! });
     child.once('exit', (code) => reject(new Error(`the server exited (${code}); see ${logFile}`)));
-    lines.on('line', (line) => {
+    // Stop listening, but keep the stream flowing into the log file (closing readline pauses it).
+    const onLine = (line: string) => {
       if (!line.includes('"mtls_server_started"')) return;
-      lines.close();
+      lines.off('line', onLine);
       resolveStarted(JSON.parse(line) as Record<string, unknown>);
-    });
+    };
+    lines.on('line', onLine);
   });
   const port = Number(started['port']);
   log(`server pid ${child.pid} on port ${port}, log ${logFile}`);
@@ -210,8 +219,8 @@ async function startServer(): Promise<{ port: number; pid: number; profileDir: s
   };
 }
 
-function spawnNode(label: string, args: readonly string[], cwd = benchDir): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+function spawnNode(label: string, args: readonly string[], cwd = benchDir, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
   children.add(child);
   child.once('exit', () => children.delete(child));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(`[${label}] ${chunk}`));
