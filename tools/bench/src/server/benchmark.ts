@@ -26,14 +26,18 @@ export interface BenchPlan {
   readonly idleConcurrency: number;
   /** How many of the runs include the memory phases (the first ones). */
   readonly memoryRuns: number;
+  /** Max-load and half-load phases (off: memory phases only). */
+  readonly load: boolean;
   /** Profile each server at max load once more, after the runs, into this directory. */
   readonly profileDir?: string | undefined;
 }
 
 export interface RunResult {
   readonly run: number;
-  readonly max: Readonly<Record<TargetKind, LoadPhaseResult>>;
-  readonly half: Readonly<Record<TargetKind, LoadPhaseResult>>;
+  /** Absent when the plan skips the load phases. */
+  readonly max?: Readonly<Record<TargetKind, LoadPhaseResult>> | undefined;
+  readonly half?: Readonly<Record<TargetKind, LoadPhaseResult>> | undefined;
+  /** Absent in runs without memory phases. */
   readonly memory?: Readonly<Record<TargetKind, MemoryPhaseResult>> | undefined;
 }
 
@@ -83,7 +87,7 @@ export async function runBenchmark(plan: BenchPlan, env: BenchEnvironment): Prom
   const calibration: LoadPhaseResult[] = [];
   let seed = 1;
   const nextSeed = (): number => seed++;
-  for (const kind of kinds) {
+  for (const kind of plan.load ? kinds : []) {
     if (plan.maxRatePerVehicle !== undefined) {
       offered.set(kind, plan.maxRatePerVehicle * plan.vehicles);
       continue;
@@ -98,25 +102,29 @@ export async function runBenchmark(plan: BenchPlan, env: BenchEnvironment): Prom
   for (let run = 1; run <= plan.runs; run++) {
     const label = `run ${run}/${plan.runs}`;
     const order = run % 2 === 1 ? kinds : [...kinds].reverse();
-    const max = {} as Record<TargetKind, LoadPhaseResult>;
-    for (const kind of order) {
-      const ratePerVehicle = (offered.get(kind) ?? 0) / plan.vehicles;
-      max[kind] = await runLoadPhase(
-        { kind, purpose: 'max', label, vehicles: plan.vehicles, ratePerVehicle, settleMs: plan.settleMs, windowMs: plan.windowMs, seed: nextSeed() },
-        env,
-      );
-      if (plan.maxRatePerVehicle === undefined) offered.set(kind, Math.max(offered.get(kind) ?? 0, nextOfferedLoad(max[kind])));
-      logPhase(env, max[kind]);
-    }
-    // Both servers get the same half load: half of what ours acked in this run.
-    const halfRate = max.telemetry.ackedPerSecond / 2 / plan.vehicles;
-    const half = {} as Record<TargetKind, LoadPhaseResult>;
-    for (const kind of order) {
-      half[kind] = await runLoadPhase(
-        { kind, purpose: 'half', label, vehicles: plan.vehicles, ratePerVehicle: halfRate, settleMs: plan.settleMs, windowMs: plan.windowMs, seed: nextSeed() },
-        env,
-      );
-      logPhase(env, half[kind]);
+    let max: Record<TargetKind, LoadPhaseResult> | undefined;
+    let half: Record<TargetKind, LoadPhaseResult> | undefined;
+    if (plan.load) {
+      max = {} as Record<TargetKind, LoadPhaseResult>;
+      for (const kind of order) {
+        const ratePerVehicle = (offered.get(kind) ?? 0) / plan.vehicles;
+        max[kind] = await runLoadPhase(
+          { kind, purpose: 'max', label, vehicles: plan.vehicles, ratePerVehicle, settleMs: plan.settleMs, windowMs: plan.windowMs, seed: nextSeed() },
+          env,
+        );
+        if (plan.maxRatePerVehicle === undefined) offered.set(kind, Math.max(offered.get(kind) ?? 0, nextOfferedLoad(max[kind])));
+        logPhase(env, max[kind]);
+      }
+      // Both servers get the same half load: half of what ours acked in this run.
+      const halfRate = max.telemetry.ackedPerSecond / 2 / plan.vehicles;
+      half = {} as Record<TargetKind, LoadPhaseResult>;
+      for (const kind of order) {
+        half[kind] = await runLoadPhase(
+          { kind, purpose: 'half', label, vehicles: plan.vehicles, ratePerVehicle: halfRate, settleMs: plan.settleMs, windowMs: plan.windowMs, seed: nextSeed() },
+          env,
+        );
+        logPhase(env, half[kind]);
+      }
     }
     let memory: Record<TargetKind, MemoryPhaseResult> | undefined;
     if (plan.idleConnections > 0 && run <= plan.memoryRuns) {
@@ -145,7 +153,7 @@ export async function runBenchmark(plan: BenchPlan, env: BenchEnvironment): Prom
   }
 
   const profiles: ProfileResult[] = [];
-  if (plan.profileDir !== undefined) {
+  if (plan.profileDir !== undefined && plan.load) {
     for (const kind of kinds) {
       const file = join(plan.profileDir, `${targetNames[kind]}-max-load.cpuprofile`);
       const phase = await runLoadPhase(

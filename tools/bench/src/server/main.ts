@@ -67,10 +67,13 @@ async function main(args: readonly string[]): Promise<number> {
     `server benchmark, ${started.toISOString()}`,
     `machine   ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, load average ${loadAverage()} at start`,
     `pinning   ${pin ? 'server on CPU 0, simulator on CPU 1 (taskset)' : 'none'}`,
-    `plan      ${plan.runs} runs, ${plan.vehicles} vehicles, ${plan.windowMs / 1000} s window after ${plan.settleMs / 1000} s settle, ` +
-      `max-load rate ${plan.maxRatePerVehicle === undefined ? 'calibrated' : `${plan.maxRatePerVehicle}/s per vehicle`}, ` +
-      `${plan.idleConnections} idle connections in ${Math.min(plan.memoryRuns, plan.runs)} runs, ` +
-      `acks ${options.reliableAck ? 'after the sink confirmed (reliable ack)' : 'at once'}`,
+    `plan      ${plan.runs} runs` +
+      (plan.load
+        ? `, ${plan.vehicles} vehicles, ${plan.windowMs / 1000} s window after ${plan.settleMs / 1000} s settle, ` +
+          `max-load rate ${plan.maxRatePerVehicle === undefined ? 'calibrated' : `${plan.maxRatePerVehicle}/s per vehicle`}, ` +
+          `acks ${options.reliableAck ? 'after the sink confirmed (reliable ack)' : 'at once'}`
+        : '') +
+      `, ${plan.idleConnections} idle connections in ${Math.min(plan.memoryRuns, plan.runs)} runs`,
     `code      ${gitDescription(root)}, packages from ${options.sources ? 'their TypeScript sources' : 'their builds (dist/)'}`,
   ];
   for (const line of header) log(line);

@@ -32,6 +32,7 @@ half load, memory per idle connection.
   --idle <n>               idle connections of the memory phases, 0 for none (default 10000)
   --idle-certificates <n>  vehicle certificates shared by the idle connections (default 10)
   --memory-runs <n>        runs that include the memory phases (default: all)
+  --memory-only            only the memory phases (no calibration, max or half load)
   --reliable-ack           ack records once the no-op sink confirmed them (reliable-ack path)
   --profile <dir>          afterwards, profile each server at max load; .cpuprofile files go here
   --sources                load the workspace packages from src/ instead of dist/
@@ -74,6 +75,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       idle: { type: 'string', default: '10000' },
       'idle-certificates': { type: 'string', default: '10' },
       'memory-runs': { type: 'string' },
+      'memory-only': { type: 'boolean', default: false },
       'reliable-ack': { type: 'boolean', default: false },
       profile: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
@@ -87,6 +89,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
     },
   });
   const runs = count('runs', values.runs);
+  if (values['memory-only'] && values.idle === '0') throw new RangeError('--memory-only needs idle connections (--idle > 0)');
   const windowMs = positiveNumber('seconds', values.seconds) * 1000;
   return {
     help: values.help,
@@ -102,6 +105,7 @@ export function parseBenchArgs(args: readonly string[]): BenchOptions {
       idleCertificates: count('idle-certificates', values['idle-certificates']),
       idleConcurrency: 64,
       memoryRuns: values['memory-runs'] === undefined ? runs : count('memory-runs', values['memory-runs'], { allowZero: true }),
+      load: !values['memory-only'],
       profileDir: values.profile,
     },
     pkiDir: values.pki,

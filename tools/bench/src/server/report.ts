@@ -2,6 +2,7 @@ import { formatRate, formatTable, median } from '../stats.js';
 import { unsaturatedShare, type BenchResult } from './benchmark.js';
 import { targetNames } from './phases/environment.js';
 import type { LoadPhaseResult } from './phases/load-phase.js';
+import type { TargetKind } from './target/protocol.js';
 
 /** What the product asks of the server (see BENCHMARKS.md). */
 export interface Targets {
@@ -22,80 +23,93 @@ export interface Check {
   readonly met: boolean;
 }
 
+export interface PerServer {
+  readonly ours: number;
+  readonly echo: number;
+}
+
 /** Medians over the runs; ratios are taken within each run first. */
 export interface Headline {
   readonly runs: number;
-  readonly acked: { readonly ours: number; readonly echo: number };
-  readonly ratio: number;
-  readonly cpuUsPerRecord: { readonly ours: number; readonly echo: number };
-  /** Echo's CPU per record over ours: the capacity ratio with a full core each, whatever the simulator can drive. */
-  readonly cpuRatio: number;
-  readonly halfLoadPerSecond: number;
-  readonly p50: { readonly ours: number; readonly echo: number };
-  readonly p99: { readonly ours: number; readonly echo: number };
-  readonly rssPerConnection?: { readonly ours: number; readonly echo: number } | undefined;
-  readonly heapPerConnection?: { readonly ours: number; readonly echo: number } | undefined;
+  /** From the max-load and half-load phases, when the runs had them. */
+  readonly load?: {
+    readonly acked: PerServer;
+    readonly ratio: number;
+    readonly cpuUsPerRecord: PerServer;
+    /** Echo's CPU per record over ours: the capacity ratio with a full core each, whatever the simulator can drive. */
+    readonly cpuRatio: number;
+    readonly halfLoadPerSecond: number;
+    readonly p50: PerServer;
+    readonly p99: PerServer;
+  };
+  /** From the idle-connection phases, when the runs had them. */
+  readonly memory?: {
+    readonly rssPerConnection: PerServer;
+    readonly heapPerConnection: PerServer;
+  };
   readonly checks: readonly Check[];
   /** Every problem any phase reported, prefixed with where it happened. */
   readonly problems: readonly string[];
 }
 
+type Run = BenchResult['runs'][number];
+type Phases<T> = Readonly<Record<TargetKind, T>>;
+
+function perServer<T>(phases: readonly Phases<T>[], pick: (phase: T) => number): PerServer {
+  return { ours: median(phases.map((both) => pick(both.telemetry))), echo: median(phases.map((both) => pick(both.echo))) };
+}
+
 export function headline(result: BenchResult, targets: Targets = productTargets): Headline {
   const { runs } = result;
   if (runs.length === 0) throw new Error('no runs to summarise');
-  const over = (pick: (run: BenchResult['runs'][number]) => number): number => median(runs.map(pick));
-  const ratio = over((run) => run.max.telemetry.ackedPerSecond / run.max.echo.ackedPerSecond);
-  const p99 = { ours: over((run) => run.half.telemetry.latency.p99), echo: over((run) => run.half.echo.latency.p99) };
-  const withMemory = runs.flatMap((run) => (run.memory ? [run.memory] : []));
-  const memoryMedian = (pick: (memory: (typeof withMemory)[number]) => number): number => median(withMemory.map(pick));
-  const rssPerConnection =
-    withMemory.length > 0
-      ? { ours: memoryMedian((m) => m.telemetry.rssBytesPerConnection), echo: memoryMedian((m) => m.echo.rssBytesPerConnection) }
-      : undefined;
-  const heapPerConnection =
-    withMemory.length > 0
-      ? {
-          ours: memoryMedian((m) => m.telemetry.heapAndExternalBytesPerConnection),
-          echo: memoryMedian((m) => m.echo.heapAndExternalBytesPerConnection),
-        }
-      : undefined;
-  const checks: Check[] = [
-    { name: 'records/s acked, ours / echo', value: ratio, target: `≥ ${targets.minEchoRatio}`, met: ratio >= targets.minEchoRatio },
-    { name: 'ack latency p99 at half load, ms', value: p99.ours, target: `< ${targets.maxP99Ms}`, met: p99.ours < targets.maxP99Ms },
-  ];
-  if (rssPerConnection) {
-    const kib = rssPerConnection.ours / 1024;
+  const loadRuns = runs.filter((run): run is Run & Required<Pick<Run, 'max' | 'half'>> => run.max !== undefined && run.half !== undefined);
+  const memories = runs.flatMap((run) => (run.memory ? [run.memory] : []));
+  const checks: Check[] = [];
+  let load: Headline['load'];
+  if (loadRuns.length > 0) {
+    const maxes = loadRuns.map((run) => run.max);
+    const halves = loadRuns.map((run) => run.half);
+    const ratio = median(maxes.map((max) => max.telemetry.ackedPerSecond / max.echo.ackedPerSecond));
+    load = {
+      acked: perServer(maxes, (phase) => phase.ackedPerSecond),
+      ratio,
+      cpuUsPerRecord: perServer(maxes, (phase) => phase.serverCpuUsPerRecord),
+      cpuRatio: median(maxes.map((max) => max.echo.serverCpuUsPerRecord / max.telemetry.serverCpuUsPerRecord)),
+      halfLoadPerSecond: median(halves.map((half) => half.telemetry.offeredPerSecond)),
+      p50: perServer(halves, (phase) => phase.latency.p50),
+      p99: perServer(halves, (phase) => phase.latency.p99),
+    };
+    checks.push(
+      { name: 'records/s acked, ours / echo', value: ratio, target: `≥ ${targets.minEchoRatio}`, met: ratio >= targets.minEchoRatio },
+      { name: 'ack latency p99 at half load, ms', value: load.p99.ours, target: `< ${targets.maxP99Ms}`, met: load.p99.ours < targets.maxP99Ms },
+    );
+  }
+  let memory: Headline['memory'];
+  if (memories.length > 0) {
+    memory = {
+      rssPerConnection: perServer(memories, (phase) => phase.rssBytesPerConnection),
+      heapPerConnection: perServer(memories, (phase) => phase.heapAndExternalBytesPerConnection),
+    };
+    const kib = memory.rssPerConnection.ours / 1024;
     const maxKib = targets.maxBytesPerIdleConnection / 1024;
     checks.push({ name: 'RSS per idle connection, KiB', value: kib, target: `< ${maxKib}`, met: kib < maxKib });
   }
-  const problems: string[] = [];
-  const phases = [
-    ...result.calibration.map((phase) => ({ where: `${targetNames[phase.kind]} calibration`, problems: phase.problems })),
-    ...runs.flatMap((run) => [
-      ...Object.values(run.max).map((phase) => ({ where: `run ${run.run} ${targetNames[phase.kind]} max`, problems: phase.problems })),
-      ...Object.values(run.half).map((phase) => ({ where: `run ${run.run} ${targetNames[phase.kind]} half`, problems: phase.problems })),
-      ...Object.values(run.memory ?? {}).map((phase) => ({ where: `run ${run.run} ${targetNames[phase.kind]} idle`, problems: phase.problems })),
+  return { runs: runs.length, load, memory, checks, problems: problemsOf(result) };
+}
+
+function problemsOf(result: BenchResult): string[] {
+  const located = (where: string, problems: readonly string[]) => problems.map((problem) => `${where}: ${problem}`);
+  const ofServers = (run: number, phaseName: string, phases: Phases<{ readonly kind: TargetKind; readonly problems: readonly string[] }> | undefined) =>
+    Object.values(phases ?? {}).flatMap((phase) => located(`run ${run} ${targetNames[phase.kind]} ${phaseName}`, phase.problems));
+  return [
+    ...result.calibration.flatMap((phase) => located(`${targetNames[phase.kind]} calibration`, phase.problems)),
+    ...result.runs.flatMap((run) => [
+      ...ofServers(run.run, 'max', run.max),
+      ...ofServers(run.run, 'half', run.half),
+      ...ofServers(run.run, 'idle', run.memory),
     ]),
-    ...result.profiles.map((profile) => ({ where: `${targetNames[profile.kind]} profiled`, problems: profile.phase.problems })),
+    ...result.profiles.flatMap((profile) => located(`${targetNames[profile.kind]} profiled`, profile.phase.problems)),
   ];
-  for (const phase of phases) for (const problem of phase.problems) problems.push(`${phase.where}: ${problem}`);
-  return {
-    runs: runs.length,
-    acked: { ours: over((run) => run.max.telemetry.ackedPerSecond), echo: over((run) => run.max.echo.ackedPerSecond) },
-    ratio,
-    cpuUsPerRecord: {
-      ours: over((run) => run.max.telemetry.serverCpuUsPerRecord),
-      echo: over((run) => run.max.echo.serverCpuUsPerRecord),
-    },
-    cpuRatio: over((run) => run.max.echo.serverCpuUsPerRecord / run.max.telemetry.serverCpuUsPerRecord),
-    halfLoadPerSecond: over((run) => run.half.telemetry.offeredPerSecond),
-    p50: { ours: over((run) => run.half.telemetry.latency.p50), echo: over((run) => run.half.echo.latency.p50) },
-    p99,
-    rssPerConnection,
-    heapPerConnection,
-    checks,
-    problems,
-  };
 }
 
 const fixed = (digits: number) => (value: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -105,34 +119,40 @@ const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
 /** The headline table: medians, ratios and the product targets. */
 export function formatHeadline(summary: Headline): string {
-  const rows: string[][] = [
-    ['records/s acked at max load', formatRate(summary.acked.ours), formatRate(summary.acked.echo), fixed(2)(summary.ratio)],
-    [
-      'server CPU per record, µs',
-      fixed(1)(summary.cpuUsPerRecord.ours),
-      fixed(1)(summary.cpuUsPerRecord.echo),
-      fixed(2)(summary.cpuUsPerRecord.ours / summary.cpuUsPerRecord.echo),
-    ],
-    ['ack latency p50 at half load, ms', fixed(2)(summary.p50.ours), fixed(2)(summary.p50.echo), ''],
-    ['ack latency p99 at half load, ms', fixed(2)(summary.p99.ours), fixed(2)(summary.p99.echo), ''],
-  ];
-  if (summary.rssPerConnection) {
-    rows.push(['RSS per idle connection, KiB', kib(summary.rssPerConnection.ours), kib(summary.rssPerConnection.echo), '']);
+  const { load, memory } = summary;
+  const rows: string[][] = [];
+  if (load) {
+    rows.push(
+      ['records/s acked at max load', formatRate(load.acked.ours), formatRate(load.acked.echo), fixed(2)(load.ratio)],
+      [
+        'server CPU per record, µs',
+        fixed(1)(load.cpuUsPerRecord.ours),
+        fixed(1)(load.cpuUsPerRecord.echo),
+        fixed(2)(load.cpuUsPerRecord.ours / load.cpuUsPerRecord.echo),
+      ],
+      ['ack latency p50 at half load, ms', fixed(2)(load.p50.ours), fixed(2)(load.p50.echo), ''],
+      ['ack latency p99 at half load, ms', fixed(2)(load.p99.ours), fixed(2)(load.p99.echo), ''],
+    );
   }
-  if (summary.heapPerConnection) {
-    rows.push(['heap+external per idle connection, KiB', kib(summary.heapPerConnection.ours), kib(summary.heapPerConnection.echo), '']);
+  if (memory) {
+    rows.push(
+      ['RSS per idle connection, KiB', kib(memory.rssPerConnection.ours), kib(memory.rssPerConnection.echo), ''],
+      ['heap+external per idle connection, KiB', kib(memory.heapPerConnection.ours), kib(memory.heapPerConnection.echo), ''],
+    );
   }
-  const table = formatTable(['median of ' + summary.runs + ' runs', 'ours', 'echo', 'ours/echo'], rows);
+  const table = formatTable([`median of ${summary.runs} runs`, 'ours', 'echo', 'ours/echo'], rows);
   const checks = formatTable(
     ['target', 'measured', 'wanted', 'met'],
     summary.checks.map((check) => [check.name, fixed(2)(check.value), check.target, check.met ? 'yes' : 'NO']),
   );
-  const notes = [
-    `half load: ${formatRate(summary.halfLoadPerSecond)} records/s offered (half of ours at max load, per run), to both servers`,
-    `capacity ratio by CPU cost (echo µs per record / ours): ${fixed(2)(summary.cpuRatio)}; ` +
-      'what the records/s ratio would be if the simulator could saturate both servers',
-  ];
-  return [table, '', checks, '', ...notes].join('\n');
+  const notes = load
+    ? [
+        `half load: ${formatRate(load.halfLoadPerSecond)} records/s offered (half of ours at max load, per run), to both servers`,
+        `capacity ratio by CPU cost (echo µs per record / ours): ${fixed(2)(load.cpuRatio)}; ` +
+          'what the records/s ratio would be if the simulator could saturate both servers',
+      ]
+    : [];
+  return [table, '', checks, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
 /** Every load phase, one row each. */
@@ -140,7 +160,9 @@ export function formatLoadPhases(result: BenchResult): string {
   const phases: { run: string; phase: LoadPhaseResult }[] = [
     ...result.calibration.map((phase) => ({ run: 'cal', phase })),
     ...result.runs.flatMap((run) =>
-      [run.max.echo, run.max.telemetry, run.half.echo, run.half.telemetry].map((phase) => ({ run: String(run.run), phase })),
+      [run.max?.echo, run.max?.telemetry, run.half?.echo, run.half?.telemetry]
+        .filter((phase) => phase !== undefined)
+        .map((phase) => ({ run: String(run.run), phase })),
     ),
     ...result.profiles.map((profile) => ({ run: 'prof', phase: profile.phase })),
   ];

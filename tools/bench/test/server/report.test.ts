@@ -7,10 +7,10 @@ describe('headline', () => {
   it('takes the median of the per-run ratios, not the ratio of the medians', () => {
     // Per-run ratios 0.8, 0.5, 0.9 → median 0.8; medians of acked would give 16,000 / 25,000 = 0.64.
     const summary = headline(benchResult([run(1, 16_000, 20_000, 8), run(2, 15_000, 30_000, 12), run(3, 22_500, 25_000, 30)]));
-    expect(summary.ratio).toBeCloseTo(0.8);
-    expect(summary.acked).toEqual({ ours: 16_000, echo: 25_000 });
-    expect(summary.p99.ours).toBe(12);
-    expect(summary.halfLoadPerSecond).toBe(8_000);
+    expect(summary.load?.ratio).toBeCloseTo(0.8);
+    expect(summary.load?.acked).toEqual({ ours: 16_000, echo: 25_000 });
+    expect(summary.load?.p99.ours).toBe(12);
+    expect(summary.load?.halfLoadPerSecond).toBe(8_000);
   });
 
   it('checks the product targets: ratio ≥ 0.7, p99 < 20 ms, RSS < 16 KiB per idle connection', () => {
@@ -27,23 +27,30 @@ describe('headline', () => {
 
   it('estimates the capacity ratio from CPU cost per record', () => {
     const summary = headline(benchResult([run(1, 10_000, 20_000, 8)]));
-    expect(summary.cpuUsPerRecord).toEqual({ ours: 100, echo: 50 });
-    expect(summary.cpuRatio).toBeCloseTo(0.5);
+    expect(summary.load?.cpuUsPerRecord).toEqual({ ours: 100, echo: 50 });
+    expect(summary.load?.cpuRatio).toBeCloseTo(0.5);
   });
 
   it('leaves memory out when no run measured it', () => {
     const summary = headline(benchResult([run(1, 10_000, 20_000, 8, false)]));
-    expect(summary.rssPerConnection).toBeUndefined();
+    expect(summary.memory).toBeUndefined();
     expect(summary.checks).toHaveLength(2);
     expect(formatMemoryPhases(benchResult([run(1, 10_000, 20_000, 8, false)]))).toBe('');
   });
 
   it('collects every problem with where it happened', () => {
     const troubled = run(2, 10_000, 20_000, 8);
-    const result = benchResult([
-      { ...troubled, half: { ...troubled.half, telemetry: { ...troubled.half.telemetry, problems: ['3 frames never answered'] } } },
-    ]);
+    const half = troubled.half!;
+    const result = benchResult([{ ...troubled, half: { ...half, telemetry: { ...half.telemetry, problems: ['3 frames never answered'] } } }]);
     expect(headline(result).problems).toEqual(['run 2 ours half: 3 frames never answered']);
+  });
+
+  it('summarises memory-only runs without load checks', () => {
+    const memoryOnly = run(1, 10_000, 20_000, 8);
+    const summary = headline(benchResult([{ run: 1, memory: memoryOnly.memory }]));
+    expect(summary.load).toBeUndefined();
+    expect(summary.memory?.rssPerConnection.ours).toBe(12 * 1024);
+    expect(summary.checks.map((check) => check.name)).toEqual(['RSS per idle connection, KiB']);
   });
 
   it('refuses to summarise nothing', () => {

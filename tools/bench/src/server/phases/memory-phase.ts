@@ -112,7 +112,7 @@ async function holdIdleConnections<T>(
         return state.status === 'ready';
       },
       // Handshakes cost the server a few ms of CPU each, many times that on a busy machine.
-      120_000 + count * 50,
+      120_000 + count * 150,
       `${count} open sockets`,
     );
     const value = await whileOpen();
