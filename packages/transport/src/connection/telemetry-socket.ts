@@ -44,6 +44,8 @@ export class TelemetrySocket {
   #keepalive: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
   #lastHeardAt = Date.now();
+  /** A ping went out since the peer was last heard: only then can silence be held against it. */
+  #pingedSinceHeard = false;
   #closing = false;
   #framesReceived = 0;
 
@@ -185,17 +187,20 @@ export class TelemetrySocket {
 
   #keepAlive(): void {
     if (this.#closing) return;
-    if (!this.isPaused && Date.now() - this.#lastHeardAt > this.#options.limits.idleTimeoutMs) {
+    // After an event-loop stall the idle time may pass before the first ping: ping first, judge later.
+    if (!this.isPaused && this.#pingedSinceHeard && Date.now() - this.#lastHeardAt > this.#options.limits.idleTimeoutMs) {
       this.#options.logger.info({ socket_id: this.socketId, device_id: this.info.deviceId }, 'socket_idle_timeout');
       this.#closing = true;
       this.#ws.terminate();
       return;
     }
     this.#ws.ping();
+    this.#pingedSinceHeard = true;
   }
 
   #heard(): void {
     this.#lastHeardAt = Date.now();
+    this.#pingedSinceHeard = false;
   }
 
   #onClose(code: number): void {
