@@ -9,7 +9,7 @@ import { startStatusServer } from './http/status-server.js';
 import { registerUptimeMetric } from './metrics/provider.js';
 import type { PrometheusTextReader } from './metrics/reader.js';
 import { createSinks, sinkFactories, type SinkFactories } from './sinks/registry.js';
-import { tlsOptionsFromConfig } from './transport/tls.js';
+import { tlsOptionsFromConfig, watchTlsFiles } from './transport/tls.js';
 
 const DEFAULT_HOST = '0.0.0.0';
 /** Where the metrics endpoint binds unless `monitoring.prometheus_metrics_host` says otherwise. */
@@ -94,6 +94,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const address = await bindOrExplain(['port'], () => transport.listen(config.port ?? DEFAULT_PORT, host));
     cleanups.push(() => transport.close({ drainTimeoutMs: 0 }));
+    // Renewed certificates are swapped in for new handshakes; connected vehicles stay connected.
+    const tlsReloader = watchTlsFiles(config, tls, transport, logger);
+    cleanups.push(async () => tlsReloader.close());
     logger.info({ host: address.address, port: address.port }, 'mtls_server_started');
 
     const statusPort = config.status_port

@@ -1,5 +1,13 @@
 import { accessSync, constants } from 'node:fs';
-import { createTlsOptions, type TelemetryTlsOptions } from '@fleet-telemetry/transport';
+import {
+  readTlsMaterial,
+  TlsMaterialError,
+  TlsReloader,
+  type TelemetryTlsOptions,
+  type TlsFiles,
+  type TlsReloadTarget,
+} from '@fleet-telemetry/transport';
+import type { Logger } from 'pino';
 import { ConfigError, type ConfigProblem, type ServerConfig } from '../config/index.js';
 
 /**
@@ -7,15 +15,16 @@ import { ConfigError, type ConfigProblem, type ServerConfig } from '../config/in
  * reported as config errors naming the key that points at them.
  */
 export function tlsOptionsFromConfig(config: ServerConfig): TelemetryTlsOptions {
+  const files = tlsFilesFromConfig(config);
   const tls = config.tls;
-  if (tls === undefined) throw new ConfigError([{ path: ['tls'], message: 'is required' }]);
-  const files: [keyof NonNullable<ServerConfig['tls']>, string | undefined][] = [
-    ['server_cert', tls.server_cert],
-    ['server_key', tls.server_key],
-    ['ca_file', tls.ca_file],
+  const paths: [keyof NonNullable<ServerConfig['tls']>, string | undefined][] = [
+    ['server_cert', tls?.server_cert],
+    ['server_key', tls?.server_key],
+    ['ca_file', tls?.ca_file],
   ];
+  // Every unreadable file at once, so one start-up names them all.
   const problems: ConfigProblem[] = [];
-  for (const [key, path] of files) {
+  for (const [key, path] of paths) {
     if (!path) continue;
     try {
       accessSync(path, constants.R_OK);
@@ -25,17 +34,35 @@ export function tlsOptionsFromConfig(config: ServerConfig): TelemetryTlsOptions 
   }
   if (problems.length > 0) throw new ConfigError(problems);
   try {
-    return createTlsOptions({
-      serverCert: tls.server_cert,
-      serverKey: tls.server_key,
-      ...(tls.ca_file ? { caFile: tls.ca_file } : {}),
-      useEngCa: config.use_default_eng_ca === true,
-    });
+    return readTlsMaterial(files);
   } catch (error) {
-    // The files were readable, so what fails here is parsing the extra client CAs.
-    if (!tls.ca_file) throw error;
-    throw new ConfigError([{ path: ['tls', 'ca_file'], message: `holds no usable CA certificate: ${reason(error)}` }]);
+    if (!(error instanceof TlsMaterialError)) throw error;
+    throw new ConfigError([{ path: ['tls', error.file], message: error.reason }]);
   }
+}
+
+/**
+ * Keeps the listener's certificate, key and client CAs in step with the files named in `tls`:
+ * renewals are applied without a restart, unusable ones are logged and the current material kept.
+ */
+export function watchTlsFiles(
+  config: ServerConfig,
+  current: TelemetryTlsOptions,
+  target: TlsReloadTarget,
+  logger: Logger,
+): TlsReloader {
+  return new TlsReloader({ files: tlsFilesFromConfig(config), target, current, logger: logger.child({ component: 'tls' }) });
+}
+
+function tlsFilesFromConfig(config: ServerConfig): TlsFiles {
+  const tls = config.tls;
+  if (tls === undefined) throw new ConfigError([{ path: ['tls'], message: 'is required' }]);
+  return {
+    serverCert: tls.server_cert,
+    serverKey: tls.server_key,
+    ...(tls.ca_file ? { caFile: tls.ca_file } : {}),
+    useEngCa: config.use_default_eng_ca === true,
+  };
 }
 
 function reason(error: unknown): string {

@@ -34,6 +34,12 @@ describe('tlsOptionsFromConfig', () => {
     expect(attempt).toThrow(/^config error: tls\.server_cert names a file that cannot be read: ENOENT.*\nconfig error: tls\.ca_file names a file/);
   });
 
+  it('names server_key when it does not belong to the certificate', () => {
+    expect(() =>
+      tlsOptionsFromConfig({ tls: { server_cert: pki.serverCertFile, server_key: pki.caKeyFile, ca_file: pki.chainFile } }),
+    ).toThrow(/^config error: tls\.server_key does not match the certificate in tls\.server_cert/);
+  });
+
   it('names ca_file when it holds no certificate', () => {
     const notPem = join(directory, 'not-a-ca.pem');
     writeFileSync(notPem, 'hello\n');
