@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
+  AggregationTemporality,
   DataPointType,
-  type AggregationTemporality,
   type InstrumentType,
   type MetricData,
   type PushMetricExporter,
@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import StatsDClient, { type StatsD } from 'hot-shots';
 import type { Logger } from 'pino';
+import { DeltaTracker } from './delta-tracker.js';
 import { statsdSeries, type StatsdTagFormat } from './naming.js';
 import { statsdTemporality } from './temporality.js';
 
@@ -38,18 +39,23 @@ const ERROR_LOG_INTERVAL_MS = 60_000;
  * An OpenTelemetry push exporter writing each collection to StatsD over UDP. Use it with a
  * `PeriodicExportingMetricReader`: the export interval is the StatsD flush period.
  *
- * - monotonic sums (counters) → `|c` increments by the delta since the last export (zero deltas
+ * - monotonic sums (counters) → `|c` increments by the change since the last export (zero changes
  *   are not sent);
  * - non-monotonic sums (up-down counters) and gauges → `|g` with the current value;
  * - histograms → `<name>.count` and `<name>.sum` increments, `<name>.min` / `<name>.max` gauges:
  *   the SDK aggregates histograms into buckets, so the recorded values themselves are gone by the
  *   time of the export and cannot be replayed as StatsD timings.
+ *
+ * Delta data (this exporter's temporality choice) is sent as is. Cumulative data (a pull reader's
+ * collection, see `startStatsdPush`) is turned into changes per series; its histogram min and max
+ * cover the whole run, so they are not sent.
  */
 export class StatsdMetricExporter implements PushMetricExporter {
   readonly #client: StatsD;
   readonly #tagFormat: StatsdTagFormat;
   readonly #sampleRate: number;
   readonly #logger: Logger | undefined;
+  readonly #totals = new DeltaTracker();
   #lastErrorLoggedAt = -Infinity;
   #shutdown: Promise<void> | undefined;
 
@@ -118,10 +124,13 @@ export class StatsdMetricExporter implements PushMetricExporter {
 
   #write(metric: MetricData): void {
     const name = metric.descriptor.name;
+    const cumulative = metric.aggregationTemporality === AggregationTemporality.CUMULATIVE;
+    const change = (seriesName: string, attributes: Attributes, value: number) =>
+      cumulative ? this.#totals.delta(seriesName, attributes, value) : value;
     switch (metric.dataPointType) {
       case DataPointType.SUM:
         for (const point of metric.dataPoints) {
-          if (metric.isMonotonic) this.#increment(name, point.attributes, point.value);
+          if (metric.isMonotonic) this.#increment(name, point.attributes, change(name, point.attributes, point.value));
           else this.#gauge(name, point.attributes, point.value);
         }
         return;
@@ -132,9 +141,11 @@ export class StatsdMetricExporter implements PushMetricExporter {
       case DataPointType.EXPONENTIAL_HISTOGRAM:
         for (const point of metric.dataPoints) {
           const { count, sum, min, max } = point.value;
-          if (count === 0) continue;
-          this.#increment(`${name}.count`, point.attributes, count);
-          if (sum !== undefined) this.#increment(`${name}.sum`, point.attributes, sum);
+          const countChange = change(`${name}.count`, point.attributes, count);
+          if (countChange === 0) continue;
+          this.#increment(`${name}.count`, point.attributes, countChange);
+          if (sum !== undefined) this.#increment(`${name}.sum`, point.attributes, change(`${name}.sum`, point.attributes, sum));
+          if (cumulative) continue;
           if (min !== undefined) this.#gauge(`${name}.min`, point.attributes, min);
           if (max !== undefined) this.#gauge(`${name}.max`, point.attributes, max);
         }
