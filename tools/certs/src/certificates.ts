@@ -101,16 +101,44 @@ export async function createServerCertificate(
   issuer: CertifiedKey,
   options: ServerCertificateOptions = {},
 ): Promise<CertifiedKey> {
+  const { commonName, extensions } = serverProfile(options);
+  return issue(issuer, options, leafValidDays, subjectName(commonName), extensions);
+}
+
+/**
+ * A server certificate signed by its own key, with no CA above it: what a server set up with a
+ * quick `openssl req -x509` presents, for testing clients that must refuse it.
+ */
+export async function createSelfSignedServerCertificate(options: ServerCertificateOptions = {}): Promise<CertifiedKey> {
+  const { keyAlgorithm = defaultKeyAlgorithm } = options;
+  const { commonName, extensions } = serverProfile(options);
+  const keys = await generateKeyPair(keyAlgorithm);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerialNumber(),
+    name: subjectName(commonName),
+    ...resolveValidity(options, leafValidDays),
+    keys,
+    signingAlgorithm: signatureAlgorithmFor(keyAlgorithm),
+    extensions: [...extensions(keyAlgorithm), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
+  });
+  return { cert: joinPem(cert.toString('pem')), key: privateKeyToPem(keys.privateKey) };
+}
+
+/** Subject CN and extensions of a server certificate for `options.hosts`. */
+function serverProfile(options: ServerCertificateOptions): { commonName: string; extensions: ExtensionsFor } {
   const hosts = options.hosts ?? defaultServerHosts;
   const [commonName] = hosts;
   if (commonName === undefined) throw new RangeError('a server certificate needs at least one host');
   const altNames = hosts.map((host) => ({ type: isIP(host) ? ('ip' as const) : ('dns' as const), value: host }));
-  return issue(issuer, options, leafValidDays, subjectName(commonName), (keyAlgorithm) => [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(leafKeyUsage(keyAlgorithm), true),
-    new x509.ExtendedKeyUsageExtension([ExtKeyUsage.serverAuth]),
-    new x509.SubjectAlternativeNameExtension(altNames),
-  ]);
+  return {
+    commonName,
+    extensions: (keyAlgorithm) => [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(leafKeyUsage(keyAlgorithm), true),
+      new x509.ExtendedKeyUsageExtension([ExtKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(altNames),
+    ],
+  };
 }
 
 /** A device client certificate: CN = the VIN, Tesla EKU OIDs in order, optional subject OUs. */

@@ -2,6 +2,7 @@ export {
   createRootCa,
   createIssuingCa,
   createServerCertificate,
+  createSelfSignedServerCertificate,
   createVehicleCertificate,
   ExtKeyUsage,
   defaultRootCommonName,

@@ -1,9 +1,10 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createIssuingCa,
   createRootCa,
   createServerCertificate,
+  createSelfSignedServerCertificate,
   createVehicleCertificate,
   ExtKeyUsage,
   pemCertificates,
@@ -61,6 +62,23 @@ describe('certificate issuance', () => {
     const custom = parse((await createServerCertificate(issuing, { hosts: ['telemetry.test', '10.0.0.7'] })).cert);
     expect(custom.subject).toBe('CN=telemetry.test');
     expect(custom.subjectAltName).toBe('DNS:telemetry.test, IP Address:10.0.0.7');
+  });
+
+  it('creates a self-signed server certificate, valid or expired', async () => {
+    const selfSigned = await createSelfSignedServerCertificate({ hosts: ['telemetry.test'] });
+    const cert = parse(selfSigned.cert);
+    expect(cert.subject).toBe('CN=telemetry.test');
+    expect(cert.issuer).toBe(cert.subject);
+    expect(cert.ca).toBe(false);
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(selfSigned.key))).toBe(true);
+    expect(cert.subjectAltName).toBe('DNS:telemetry.test');
+    expect(cert.keyUsage).toEqual([ExtKeyUsage.serverAuth]);
+
+    const notAfter = new Date('2020-02-01T00:00:00Z');
+    const expired = await createSelfSignedServerCertificate({ notBefore: new Date('2020-01-01T00:00:00Z'), notAfter });
+    expect(new Date(parse(expired.cert).validTo)).toEqual(notAfter);
+    expect(parse(expired.cert).checkIP('127.0.0.1')).toBe('127.0.0.1');
   });
 
   it('issues a vehicle certificate: CN = VIN, Tesla EKU first, then clientAuth', async () => {
