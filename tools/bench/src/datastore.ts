@@ -6,18 +6,22 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDevPki } from '@fleet-telemetry/dev-pki';
-import { freePort, startKafka } from '@fleet-telemetry/test-services';
+import { freePort } from '@fleet-telemetry/test-services';
 import type { Progress, SimulationOptions, Summary } from '@fleet-telemetry/vehicle-sim';
-import { CpuWindow, findProcess } from './kafka-cpu.js';
+import { DATASTORE_NAMES, startDatastore, type DatastoreName } from './datastores.js';
+import { scrapeCounters } from './metrics-scrape.js';
+import { CpuWindow } from './process-cpu.js';
 import { summarizeCpuProfile, type CpuProfile } from './server/profile.js';
 
-// Records per second from simulated vehicles through the server (V → kafka, reliable acks) into
-// a local single-node Kafka, with the ack latency the vehicles saw and the CPU each of the three
-// processes used over the steady-state window.
+// Records per second from simulated vehicles through the server (V → one datastore, reliable
+// acks) into a local Kafka broker, kinesalite or the Pub/Sub emulator, with the ack latency the
+// vehicles saw, the API calls the sink made, and the CPU each of the three processes used over
+// the steady-state window.
 
-const usage = `Usage: pnpm --filter @fleet-telemetry/bench bench:kafka [-- options]
+const usage = `Usage: node --conditions=@fleet-telemetry/source --import tsx src/datastore.ts --sink <name> [options]
+  --sink <name>        ${DATASTORE_NAMES.join(' | ')} (required)
   --vehicles <n>       simulated vehicles, one certificate each (default 1000)
-  --rate <r>           frames per second per vehicle offered (default 50)
+  --rate <r>           frames per second per vehicle offered (default: kafka 50, others 5)
   --seconds <s>        steady-state window measured per run (default 20)
   --warmup <s>         sending time after the last connection before the window (default 5)
   --runs <n>           runs; medians are reported (default 3)
@@ -26,8 +30,9 @@ const usage = `Usage: pnpm --filter @fleet-telemetry/bench bench:kafka [-- optio
 
 const { values } = parseArgs({
   options: {
+    sink: { type: 'string' },
     vehicles: { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '50' },
+    rate: { type: 'string' },
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '5' },
     runs: { type: 'string', default: '3' },
@@ -40,9 +45,15 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
+if (!DATASTORE_NAMES.includes(values.sink as DatastoreName)) {
+  console.error(`--sink must be one of ${DATASTORE_NAMES.join(', ')}\n${usage}`);
+  process.exit(2);
+}
+const sinkName = values.sink as DatastoreName;
 const settings = {
   vehicles: positiveInteger('vehicles', values.vehicles),
-  rate: positiveNumber('rate', values.rate),
+  // The emulators of Kinesis and Pub/Sub take a few thousand records/s; Kafka takes far more.
+  rate: positiveNumber('rate', values.rate ?? (sinkName === 'kafka' ? '50' : '5')),
   seconds: positiveNumber('seconds', values.seconds),
   warmup: positiveNumber('warmup', values.warmup),
   runs: positiveInteger('runs', values.runs),
@@ -57,7 +68,7 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
-// Ctrl-C or a kill: end the server, the simulator and the broker with this process.
+// Ctrl-C or a kill: end the server, the simulator and the datastore with this process.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 interface RunResult {
@@ -66,53 +77,63 @@ interface RunResult {
   readonly p50: number;
   readonly p99: number;
   readonly cores: Record<string, number>;
+  readonly counts: CallCounts;
   readonly summary: Summary;
 }
 
-const workDir = mkdtempSync(join(tmpdir(), 'ft-bench-kafka-'));
+interface CallCounts {
+  readonly records: number;
+  readonly calls: number | undefined;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), `ft-bench-${sinkName}-`));
 log(`cpus ${availableParallelism()}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} (before)`);
-log(`offered: ${settings.vehicles} vehicles × ${settings.rate} V frames/s = ${settings.vehicles * settings.rate} records/s, reliable acks from kafka`);
+log(`offered: ${settings.vehicles} vehicles × ${settings.rate} V frames/s = ${settings.vehicles * settings.rate} records/s, reliable acks from ${sinkName}`);
 
 // Issuing 1,000 certificates takes a minute: the PKI is kept between benchmark runs.
 const pki = await createDevPki(join(tmpdir(), 'fleet-telemetry-bench-pki'), { vehicles: settings.vehicles });
-const broker = await startKafka({ heap: '1g' });
-const brokerPid = findProcess(join(broker.dataDir, 'server.properties'));
-if (brokerPid === undefined) throw new Error('cannot find the broker process');
-log(`broker ${broker.bootstrapServers} (pid ${brokerPid}), work directory ${workDir}`);
+const datastore = await startDatastore(sinkName);
+log(`${sinkName} service: ${datastore.description} (pid ${datastore.pid}), work directory ${workDir}`);
 
 const results: RunResult[] = [];
 const server = await startServer().catch(async (error: unknown) => {
-  await broker.destroy();
+  await datastore.destroy();
   throw error;
 });
 try {
   for (let run = 1; run <= settings.runs; run++) {
-    const result = await measureRun(server.port, server.pid);
+    const result = await measureRun(server.port, server.pid, server.metricsUrl);
     results.push(result);
     log(
       `run ${run}: acked ${formatRate(result.ackedPerSecond)}/s (sent ${formatRate(result.sentPerSecond)}/s), ` +
         `ack p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms, cores ${formatCores(result.cores)}, ` +
+        `${formatCalls(result.counts)}, ` +
         `connected ${result.summary.connected}/${result.summary.vehicles}, unanswered ${result.summary.unanswered}, errors ${result.summary.errors}`,
     );
   }
 } finally {
   await server.stop();
-  await broker.destroy();
+  await datastore.destroy();
 }
 
 const median = (pick: (result: RunResult) => number) => medianOf(results.map(pick));
-console.log(`\nKafka end to end, median of ${results.length} runs (load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')})`);
+console.log(`\n${sinkName} end to end, median of ${results.length} runs (load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')})`);
 console.log(`vehicles                  ${settings.vehicles} (offered ${settings.rate} V frames/s each)`);
 console.log(`acked records/s           ${formatRate(median((result) => result.ackedPerSecond))}`);
 console.log(`sent records/s            ${formatRate(median((result) => result.sentPerSecond))}`);
 console.log(`ack latency p50 / p99     ${median((result) => result.p50).toFixed(1)} ms / ${median((result) => result.p99).toFixed(1)} ms`);
-for (const name of ['simulator', 'server', 'broker']) {
+const callsPerRun = results.map((result) => result.counts.calls);
+if (callsPerRun.every((calls) => calls !== undefined)) {
+  const perCall = median((result) => result.counts.records / (result.counts.calls ?? 1));
+  console.log(`API calls in the window   ${formatRate(median((result) => result.counts.calls ?? 0))} for ${formatRate(median((result) => result.counts.records))} records (${perCall.toFixed(1)} records per call)`);
+}
+for (const name of ['simulator', 'server', 'datastore']) {
   console.log(`cores ${name.padEnd(20)}${median((result) => result.cores[name] ?? 0).toFixed(2)}`);
 }
 if (settings.profile) printProfile(server.profileDir);
 
 /** One fleet run: connect, warm up, measure the window, let the run finish. */
-async function measureRun(port: number, serverPid: number): Promise<RunResult> {
+async function measureRun(port: number, serverPid: number, metricsUrl: string): Promise<RunResult> {
   const options: SimulationOptions = {
     url: `wss://127.0.0.1:${port}`,
     vehicles: settings.vehicles,
@@ -126,13 +147,15 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
     timeoutMs: 30_000,
     handshakeTimeoutMs: 30_000,
   };
-  const child = spawnNode('simulator', [...nodeSources, join(benchDir, 'src', 'kafka-load.ts'), JSON.stringify(options)], benchDir, 'pipe');
+  const child = spawnNode('simulator', [...nodeSources, join(benchDir, 'src', 'fleet-load.ts'), JSON.stringify(options)], benchDir, 'pipe');
   if (child.pid === undefined) throw new Error('the simulator did not start');
-  const window = new CpuWindow({ simulator: child.pid, server: serverPid, broker: brokerPid ?? 0 });
+  const window = new CpuWindow({ simulator: child.pid, server: serverPid, datastore: datastore.pid });
   let connectedAt: number | undefined;
   let start: Progress | undefined;
   let end: Progress | undefined;
   let cores: Record<string, number> | undefined;
+  let countsAtStart: Promise<Record<string, number>> | undefined;
+  let countsAtEnd: Promise<Record<string, number>> | undefined;
   let summary: Summary | undefined;
   let lastLogAt = 0;
   for await (const line of createInterface({ input: child.stdout! })) {
@@ -151,15 +174,23 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
     if (start === undefined && progress.elapsedMs >= connectedAt + settings.warmup * 1000) {
       start = progress;
       window.start();
+      countsAtStart = scrapeCounters(metricsUrl);
     } else if (start !== undefined && end === undefined && progress.elapsedMs >= start.elapsedMs + settings.seconds * 1000) {
       end = progress;
       cores = window.stop();
+      countsAtEnd = scrapeCounters(metricsUrl);
       child.stdin?.end('stop\n');
     }
   }
-  if (summary === undefined || start === undefined || end === undefined || cores === undefined) {
+  if (summary === undefined || start === undefined || end === undefined || cores === undefined || countsAtStart === undefined || countsAtEnd === undefined) {
     throw new Error('the simulator ended before the measurement window closed');
   }
+  const [before, after] = await Promise.all([countsAtStart, countsAtEnd]);
+  const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+  const counts: CallCounts = {
+    records: delta(datastore.recordsMetric),
+    calls: datastore.callsMetric === undefined ? undefined : delta(datastore.callsMetric),
+  };
   const seconds = (end.elapsedMs - start.elapsedMs) / 1000;
   return {
     ackedPerSecond: (end.acked - start.acked) / seconds,
@@ -167,12 +198,14 @@ async function measureRun(port: number, serverPid: number): Promise<RunResult> {
     p50: summary.latencyMs.p50,
     p99: summary.latencyMs.p99,
     cores,
+    counts,
     summary,
   };
 }
 
-async function startServer(): Promise<{ port: number; pid: number; profileDir: string; stop: () => Promise<void> }> {
+async function startServer(): Promise<{ port: number; pid: number; profileDir: string; metricsUrl: string; stop: () => Promise<void> }> {
   const configFile = join(workDir, 'config.json');
+  const metricsPort = await freePort();
   const profileDir = join(workDir, 'profile');
   mkdirSync(profileDir);
   writeFileSync(
@@ -183,14 +216,15 @@ async function startServer(): Promise<{ port: number; pid: number; profileDir: s
       log_level: 'info',
       json_log_enable: true,
       namespace: 'tesla',
-      kafka: { 'bootstrap.servers': broker.bootstrapServers },
-      reliable_ack_sources: { V: 'kafka' },
-      records: { V: ['kafka'] },
+      monitoring: { prometheus_metrics_port: metricsPort },
+      [sinkName]: datastore.configSection,
+      reliable_ack_sources: { V: sinkName },
+      records: { V: [sinkName] },
       tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile, ca_file: pki.chainFile },
     }),
   );
   const profileFlags = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawnNode('server', [...profileFlags, ...nodeSources, join(serverDir, 'src', 'main.ts'), `-config=${configFile}`], serverDir);
+  const child = spawnNode('server', [...profileFlags, ...nodeSources, join(serverDir, 'src', 'main.ts'), `-config=${configFile}`], serverDir, 'ignore', datastore.serverEnv);
   const logFile = join(workDir, 'server.log');
   child.stdout?.pipe(createWriteStream(logFile));
   const started = await new Promise<Record<string, unknown>>((resolveStarted, reject) => {
@@ -210,6 +244,7 @@ async function startServer(): Promise<{ port: number; pid: number; profileDir: s
     port,
     pid: child.pid ?? 0,
     profileDir,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     async stop() {
       const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
       child.kill('SIGTERM');
@@ -219,8 +254,14 @@ async function startServer(): Promise<{ port: number; pid: number; profileDir: s
   };
 }
 
-function spawnNode(label: string, args: readonly string[], cwd = benchDir, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd, stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+function spawnNode(
+  label: string,
+  args: readonly string[],
+  cwd = benchDir,
+  stdin: 'ignore' | 'pipe' = 'ignore',
+  env: Readonly<Record<string, string>> = {},
+): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, ...env, FORCE_COLOR: '0' } });
   children.add(child);
   child.once('exit', () => children.delete(child));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(`[${label}] ${chunk}`));
@@ -249,6 +290,11 @@ function medianOf(numbers: readonly number[]): number {
 
 function formatRate(value: number): string {
   return Math.round(value).toLocaleString('en-US');
+}
+
+function formatCalls(counts: CallCounts): string {
+  const calls = counts.calls === undefined ? '' : ` in ${formatRate(counts.calls)} API calls`;
+  return `${formatRate(counts.records)} records written${calls}`;
 }
 
 function formatCores(cores: Record<string, number>): string {

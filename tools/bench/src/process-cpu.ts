@@ -22,13 +22,18 @@ export function processCpuMs(pid: number): number | undefined {
   return ((user + system) * 1000) / TICKS_PER_SECOND;
 }
 
-/** The pid of the first process whose command line contains `fragment` (e.g. a broker's config file). */
-export function findProcess(fragment: string): number | undefined {
+/**
+ * The pid of the first process whose command line contains `fragment` (e.g. a broker's config
+ * file) and, when given, whose program (first argument) ends with `program` (a launcher script
+ * and the JVM it starts share their arguments).
+ */
+export function findProcess(fragment: string, program?: string): number | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (commandLine.includes(fragment)) return Number(entry);
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (program !== undefined && !(args[0] ?? '').endsWith(program)) continue;
+      if (args.join(' ').includes(fragment)) return Number(entry);
     } catch {
       // The process ended while the list was read.
     }
