@@ -11,9 +11,9 @@ import type { PrometheusTextReader } from './metrics/reader.js';
 import { createSinks, sinkFactories, type SinkFactories } from './sinks/registry.js';
 import { tlsOptionsFromConfig, watchTlsFiles } from './transport/tls.js';
 
-const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_HOST = '0.0.0.0';
 /** Where the metrics endpoint binds unless `monitoring.prometheus_metrics_host` says otherwise. */
-const DEFAULT_METRICS_HOST = '127.0.0.1';
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 /** Bounds of a graceful shutdown: waiting for pending acks, then for the sinks to settle. */
 export interface ShutdownTimeouts {
@@ -147,7 +147,7 @@ async function startListener(
 }
 
 /** A port that is taken or not allowed is a config problem: name the key that asked for it. */
-async function bindOrExplain<T>(key: ConfigPath, bind: () => Promise<T>): Promise<T> {
+export async function bindOrExplain<T>(key: ConfigPath, bind: () => Promise<T>): Promise<T> {
   try {
     return await bind();
   } catch (error) {

@@ -1,4 +1,8 @@
+import { isPoolWorker } from '@fleet-telemetry/cluster';
 import type { Logger } from 'pino';
+import { runPrimary } from '../cluster/primary.js';
+import { runWorker } from '../cluster/worker.js';
+import { resolveWorkerCount } from '../cluster/worker-count.js';
 import { ConfigError, describeProblem, formatConfigPath, loadServerConfig } from '../config/index.js';
 import { waitForShutdownSignal } from '../lifecycle/signals.js';
 import { createServerLogger } from '../logging/logger.js';
@@ -60,8 +64,15 @@ export async function runCli(
   const { config } = loaded;
   const { logger, flush } = createServerLogger({ level: config.log_level, json: config.json_log_enable });
   exitOnUnexpectedErrors(logger, flush, io);
+  // A worker of a multi-process server: its primary has already reported the config warnings.
+  if (isPoolWorker()) return runWorker({ loaded, logger, flush, metrics, exit: io.exit });
   for (const warning of loaded.warnings) {
     logger.warn({ key: formatConfigPath(warning.path) }, `config warning: ${describeProblem(warning, commandLine.configPath)}`);
+  }
+  const workers = resolveWorkerCount(commandLine.workers, config.workers);
+  if (workers > 1) {
+    const { configPath } = commandLine;
+    return runPrimary({ loaded, configPath, workers, logger, flush, metrics, stderr: io.stderr, exit: io.exit, onStarted: hooks.onStarted });
   }
 
   let server;

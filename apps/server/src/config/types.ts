@@ -14,6 +14,8 @@ export interface ServerConfig {
   readonly host?: string;
   readonly port?: number;
   readonly status_port?: number;
+  /** Server processes sharing the listener (node:cluster); 0: one per CPU. Default 1. */
+  readonly workers?: number;
   readonly log_level?: LogLevelName;
   readonly json_log_enable?: boolean;
   readonly namespace?: string;
