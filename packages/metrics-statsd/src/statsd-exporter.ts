@@ -11,7 +11,7 @@ import {
 import StatsDClient, { type StatsD } from 'hot-shots';
 import type { Logger } from 'pino';
 import { DeltaTracker } from './delta-tracker.js';
-import { statsdSeries, type StatsdTagFormat } from './naming.js';
+import { statsdSeries, type StatsdSeries, type StatsdTagFormat } from './naming.js';
 import { statsdTemporality } from './temporality.js';
 
 export interface StatsdExporterOptions {
@@ -41,7 +41,8 @@ const ERROR_LOG_INTERVAL_MS = 60_000;
  *
  * - monotonic sums (counters) → `|c` increments by the change since the last export (zero changes
  *   are not sent);
- * - non-monotonic sums (up-down counters) and gauges → `|g` with the current value;
+ * - non-monotonic sums (up-down counters) and gauges → `|g` with the current value; a gauge series
+ *   that is no longer reported is set to 0 once;
  * - histograms → `<name>.count` and `<name>.sum` increments, `<name>.min` / `<name>.max` gauges:
  *   the SDK aggregates histograms into buckets, so the recorded values themselves are gone by the
  *   time of the export and cannot be replayed as StatsD timings.
@@ -56,6 +57,9 @@ export class StatsdMetricExporter implements PushMetricExporter {
   readonly #sampleRate: number;
   readonly #logger: Logger | undefined;
   readonly #totals = new DeltaTracker();
+  /** Gauge series sent by the last export, so one that is no longer reported can be set to 0. */
+  #gauges = new Map<string, StatsdSeries>();
+  #gaugesNow = new Map<string, StatsdSeries>();
   #lastErrorLoggedAt = -Infinity;
   #shutdown: Promise<void> | undefined;
 
@@ -89,9 +93,11 @@ export class StatsdMetricExporter implements PushMetricExporter {
       return;
     }
     try {
+      this.#gaugesNow = new Map();
       for (const scope of metrics.scopeMetrics) {
         for (const metric of scope.metrics) this.#write(metric);
       }
+      this.#zeroVanishedGauges();
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
       return;
@@ -162,9 +168,22 @@ export class StatsdMetricExporter implements PushMetricExporter {
   #gauge(name: string, attributes: Attributes, value: number): void {
     if (!Number.isFinite(value)) return;
     const series = statsdSeries(name, attributes, this.#tagFormat);
+    this.#gaugesNow.set(`${series.name}\u0000${JSON.stringify(series.tags ?? {})}`, series);
     // A negative value would read as a decrement (`-3|g`) to StatsD; set zero first, as its spec asks.
     if (value < 0) this.#client.gauge(series.name, 0, 1, series.tags ?? {});
     this.#client.gauge(series.name, value, 1, series.tags ?? {});
+  }
+
+  /**
+   * StatsD keeps a gauge's last value until told otherwise. A series the SDK stopped reporting (its
+   * callback was removed, as the transport does for `num_connections` when it closes) has no
+   * current value any more: it is set to 0 once, rather than left showing a stale one.
+   */
+  #zeroVanishedGauges(): void {
+    for (const [key, series] of this.#gauges) {
+      if (!this.#gaugesNow.has(key)) this.#client.gauge(series.name, 0, 1, series.tags ?? {});
+    }
+    this.#gauges = this.#gaugesNow;
   }
 
   #reportError(error: Error): void {

@@ -79,6 +79,26 @@ describe('StatsD export through a MeterProvider', () => {
     ]);
   });
 
+  it('sets a gauge that is no longer reported to 0, once', async () => {
+    const { reader, meter } = meterWith();
+    const gauge = meter.createObservableGauge('num_connections');
+    // The SDK skips an export with nothing in it; the counter keeps each one non-empty.
+    const records = meter.createCounter('record_total');
+    const observe = (result: { observe(value: number, attributes?: Record<string, string>): void }) => result.observe(4, { worker: '1' });
+    gauge.addCallback(observe);
+    records.add(1);
+    await reader.forceFlush();
+    await listener.waitFor(/^num_connections,worker=1:4\|g$/);
+    gauge.removeCallback(observe);
+    records.add(1);
+    await reader.forceFlush();
+    await listener.waitFor(/^num_connections,worker=1:0\|g$/);
+    records.add(1);
+    await reader.forceFlush();
+    await listener.waitFor(/^record_total:1\|c$/, 3);
+    expect(listener.lines.filter((line) => line.startsWith('num_connections'))).toEqual(['num_connections,worker=1:4|g', 'num_connections,worker=1:0|g']);
+  });
+
   it('sends a negative gauge as zero then the value, so StatsD does not read it as a decrement', async () => {
     const { reader, meter } = meterWith();
     meter.createUpDownCounter('balance').add(-2);
