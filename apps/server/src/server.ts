@@ -1,3 +1,4 @@
+import { DEFAULT_PROFILER_HOST, startProfilerServer } from '@fleet-telemetry/profiler';
 import { rateLimiterFromConfig } from '@fleet-telemetry/rate-limiter';
 import { RecordRouter, type Sink } from '@fleet-telemetry/sink-api';
 import { TelemetryServer } from '@fleet-telemetry/transport';
@@ -6,6 +7,8 @@ import { ConfigError, DEFAULT_PORT, type ConfigPath, type LoadedConfig } from '.
 import { startMetricsServer } from './http/metrics-server.js';
 import type { PlainHttpServer } from './http/plain-server.js';
 import { startStatusServer } from './http/status-server.js';
+import { startRunProfileFromConfig } from './monitoring/run-profile.js';
+import { startStatsdFromConfig } from './monitoring/statsd.js';
 import { registerUptimeMetric } from './metrics/provider.js';
 import type { PrometheusTextReader } from './metrics/reader.js';
 import { createSinks, sinkFactories, type SinkFactories } from './sinks/registry.js';
@@ -61,6 +64,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     registerUptimeMetric();
     const tls = tlsOptionsFromConfig(config);
+    // Started first, so it is written last: the profile covers the start-up and the whole shutdown.
+    const writeRunProfile = await startRunProfileFromConfig(config, logger);
+    if (writeRunProfile !== undefined) cleanups.push(writeRunProfile);
 
     const sinks = await createSinks(config, options.sinkFactories ?? sinkFactories, logger);
     const routes: Record<string, Sink[]> = {};
@@ -112,6 +118,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         )
       : undefined;
     if (metricsPort !== undefined) logger.info({ host: metricsHost, port: metricsPort }, 'metrics_server_started');
+
+    const profilerHost = monitoring?.profiler_host || DEFAULT_PROFILER_HOST;
+    const profilerPort = monitoring?.profiler_port
+      ? await startListener(cleanups, ['monitoring', 'profiler_port'], () =>
+          startProfilerServer({ host: profilerHost, port: monitoring.profiler_port ?? 0, logger: logger.child({ component: 'profiler' }) }),
+        )
+      : undefined;
+    if (profilerPort !== undefined) logger.info({ host: profilerHost, port: profilerPort }, 'profiler_server_started');
+
+    // Stopped after the sinks flushed, so the last push carries the shutdown's counts.
+    const statsd = startStatsdFromConfig(config, options.metricsReader, logger);
+    if (statsd !== undefined) cleanups.push(() => statsd.stop());
 
     let stopping: Promise<void> | undefined;
     return {

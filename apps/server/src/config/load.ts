@@ -22,6 +22,8 @@ export interface ParseOptions {
   readonly source?: string;
   /** Directory relative file paths in the config are resolved against. Default: the working directory. */
   readonly baseDirectory?: string;
+  /** Environment variables the config may be completed with (AIRBRAKE_PROJECT_KEY). Default: this process's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Validates config text: JSON syntax, then config.schema.json, then the cross-key rules. */
@@ -30,7 +32,7 @@ export function parseServerConfig(text: string, options: ParseOptions): LoadedCo
   const schema = checkAgainstSchema(document);
   if (schema.errors.length > 0) throw new ConfigError(schema.errors, options.source);
   const config = document.value as ServerConfig;
-  const semantics = checkSemantics(config, options.sinks, document);
+  const semantics = checkSemantics(config, options.sinks, document, options.env);
   if (semantics.errors.length > 0) throw new ConfigError(semantics.errors, options.source);
   return {
     config: resolveFilePaths(config, options.baseDirectory ?? process.cwd()),
@@ -61,15 +63,20 @@ function withSource<T>(source: string | undefined, parse: () => T): T {
 }
 
 function resolveFilePaths(config: ServerConfig, baseDirectory: string): ServerConfig {
-  const tls = config.tls;
-  if (tls === undefined) return config;
   const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(baseDirectory, path));
+  const resolveSome = <T extends object>(section: T, keys: readonly (keyof T)[]): T => {
+    const resolved = { ...section };
+    for (const key of keys) {
+      const value = section[key];
+      if (typeof value === 'string' && value !== '') resolved[key] = resolvePath(value) as T[keyof T];
+    }
+    return resolved;
+  };
+  const { tls, monitoring, airbrake } = config;
   return {
     ...config,
-    tls: {
-      server_cert: resolvePath(tls.server_cert),
-      server_key: resolvePath(tls.server_key),
-      ...(tls.ca_file ? { ca_file: resolvePath(tls.ca_file) } : {}),
-    },
+    ...(tls ? { tls: resolveSome(tls, ['server_cert', 'server_key', 'ca_file']) } : {}),
+    ...(monitoring ? { monitoring: resolveSome(monitoring, ['profiling_path']) } : {}),
+    ...(airbrake?.tls ? { airbrake: { ...airbrake, tls: resolveSome(airbrake.tls, ['ca_file', 'server_cert', 'server_key']) } } : {}),
   };
 }

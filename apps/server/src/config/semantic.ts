@@ -1,3 +1,4 @@
+import { parseStatsdAddress } from '@fleet-telemetry/metrics-statsd';
 import { validateRoutingConfig, type SinkDescriptor } from '@fleet-telemetry/sink-api';
 import type { ConfigDocument } from './document.js';
 import type { ConfigPath, ConfigProblem } from './problems.js';
@@ -19,11 +20,19 @@ export interface SemanticCheck {
 /** Sinks that need no config section of their own. */
 const SECTIONLESS_SINKS = new Set<string>(['logger']);
 
+/** Read instead of `airbrake.project_key` when set, as the reference server does. */
+export const AIRBRAKE_PROJECT_KEY_ENV = 'AIRBRAKE_PROJECT_KEY';
+
 /**
  * The rules a schema cannot express: sinks exist and are configured, reliable-ack sources are
  * valid, limits hold, ports do not collide. Every problem names the config key at fault.
  */
-export function checkSemantics(config: ServerConfig, catalog: SinkCatalog, document?: ConfigDocument): SemanticCheck {
+export function checkSemantics(
+  config: ServerConfig,
+  catalog: SinkCatalog,
+  document?: ConfigDocument,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): SemanticCheck {
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const at = (path: ConfigPath) => ({ path, ...document?.locate(path) });
@@ -74,11 +83,17 @@ export function checkSemantics(config: ServerConfig, catalog: SinkCatalog, docum
   checkPortCollisions(config, error);
 
   if (config.reliable_ack_workers !== undefined) warn(['reliable_ack_workers'], 'is a legacy setting and is ignored');
-  const monitoring = config.monitoring;
-  if (monitoring?.profiler_port) warn(['monitoring', 'profiler_port'], 'is not supported (use node --inspect); ignored');
-  if (monitoring?.profiling_path) warn(['monitoring', 'profiling_path'], 'is not supported (use node --cpu-prof); ignored');
-  if (monitoring?.statsd !== undefined) warn(['monitoring', 'statsd'], 'is not supported (use monitoring.prometheus_metrics_port); ignored');
-  if (config.airbrake !== undefined) warn(['airbrake'], 'is not supported; ignored');
+  const statsdHost = config.monitoring?.statsd?.host;
+  if (statsdHost !== undefined) {
+    try {
+      parseStatsdAddress(statsdHost);
+    } catch {
+      error(['monitoring', 'statsd', 'host'], `must be host:port (e.g. 127.0.0.1:8125), got ${JSON.stringify(statsdHost)}`);
+    }
+  }
+  if (config.airbrake !== undefined && !config.airbrake.project_key && !env[AIRBRAKE_PROJECT_KEY_ENV]) {
+    error(['airbrake', 'project_key'], `is required (or set the environment variable ${AIRBRAKE_PROJECT_KEY_ENV})`);
+  }
 
   return { errors, warnings, reliableAckSources: routing.reliableAckSources };
 }
@@ -111,6 +126,7 @@ function checkPortCollisions(config: ServerConfig, error: (path: ConfigPath, mes
     [['port'], config.port ?? DEFAULT_PORT],
     [['status_port'], config.status_port],
     [['monitoring', 'prometheus_metrics_port'], config.monitoring?.prometheus_metrics_port],
+    [['monitoring', 'profiler_port'], config.monitoring?.profiler_port],
   ];
   const taken = new Map<number, ConfigPath>();
   for (const [path, port] of ports) {

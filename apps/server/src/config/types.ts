@@ -29,12 +29,14 @@ export interface ServerConfig {
     readonly prometheus_metrics_port?: number;
     readonly prometheus_metrics_host?: string;
     readonly profiler_port?: number;
+    readonly profiler_host?: string;
     readonly profiling_path?: string;
     readonly statsd?: {
       readonly host?: string;
       readonly prefix?: string;
       readonly sample_rate?: number;
       readonly flush_period?: number;
+      readonly tag_format?: StatsdTagFormat;
     };
   };
   readonly logger?: { readonly verbose?: boolean };
@@ -57,5 +59,22 @@ export interface ServerConfig {
     readonly ca_file?: string;
   };
   readonly use_default_eng_ca?: boolean;
-  readonly airbrake?: SinkSection;
+  readonly airbrake?: AirbrakeSection;
+}
+
+export type StatsdTagFormat = 'influxdb' | 'datadog' | 'none';
+
+/** Where unexpected errors are reported (the reference server's keys). */
+export interface AirbrakeSection {
+  readonly host?: string;
+  readonly project_id?: number;
+  /** The environment variable AIRBRAKE_PROJECT_KEY takes precedence, as in the reference. */
+  readonly project_key?: string;
+  readonly environment?: string;
+  /** TLS towards the Airbrake host: extra trusted CA, and a client certificate and key. */
+  readonly tls?: {
+    readonly ca_file?: string;
+    readonly server_cert?: string;
+    readonly server_key?: string;
+  };
 }

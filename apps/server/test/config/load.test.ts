@@ -44,6 +44,12 @@ describe('parseServerConfig', () => {
     ['an unknown ack policy', (c: any) => (c.ack_policy = 'never'), 'config error: ack_policy must be one of "source", "all-durable"'],
     ['a VIN that is not text', (c: any) => (c.vins_signal_tracking_enabled = [5]), 'config error: vins_signal_tracking_enabled[0] must be string'],
     ['a statsd sample rate over 100', (c: any) => (c.monitoring.statsd = { sample_rate: 101 }), 'config error: monitoring.statsd.sample_rate must be <= 100'],
+    ['a statsd section without a host', (c: any) => (c.monitoring.statsd = { prefix: 'ft.' }), 'config error: monitoring.statsd.host is required'],
+    ['an unknown statsd tag format', (c: any) => (c.monitoring.statsd = { host: '127.0.0.1:8125', tag_format: 'graphite' }), 'config error: monitoring.statsd.tag_format must be one of "influxdb", "datadog", "none"'],
+    ['a profiler port out of range', (c: any) => (c.monitoring.profiler_port = 65536), 'config error: monitoring.profiler_port must be <= 65535'],
+    ['an airbrake section without a project id', (c: any) => (c.airbrake = { project_key: 'k' }), 'config error: airbrake.project_id is required'],
+    ['an airbrake project id as text', (c: any) => (c.airbrake = { project_id: '12', project_key: 'k' }), 'config error: airbrake.project_id must be integer, got "12"'],
+    ['an airbrake host that is not a URL', (c: any) => (c.airbrake = { host: 'errbit:8080', project_id: 1, project_key: 'k' }), 'config error: airbrake.host must match pattern "^https?://"'],
     ['an empty record type', (c: any) => (c.records[''] = ['logger']), 'config error: records must not have an empty key'],
   ])('names the key for %s', (_name, change, expected) => {
     const errors = errorsOf(withChange(change));
@@ -62,6 +68,8 @@ describe('parseServerConfig', () => {
     ['a reliable-ack type without records', (c: any) => { c.kafka = {}; c.reliable_ack_sources = { alerts: 'kafka' }; }, 'config error: reliable_ack_sources.alerts'],
     ['the status port on the listener port', (c: any) => (c.status_port = 4443), 'config error: status_port uses port 4443, already used by port'],
     ['the metrics port on the status port', (c: any) => (c.monitoring.prometheus_metrics_port = 8080), 'config error: monitoring.prometheus_metrics_port uses port 8080, already used by status_port'],
+    ['the profiler port on the metrics port', (c: any) => (c.monitoring.profiler_port = 9464), 'config error: monitoring.profiler_port uses port 9464, already used by monitoring.prometheus_metrics_port'],
+    ['a statsd host without a port', (c: any) => (c.monitoring.statsd = { host: 'statsd.local' }), 'config error: monitoring.statsd.host must be host:port (e.g. 127.0.0.1:8125), got "statsd.local"'],
   ])('rejects %s, naming the key', (_name, change, expected) => {
     const errors = errorsOf(withChange(change));
     expect(errors.some((line) => line.startsWith(expected)), errors.join('\n')).toBe(true);
@@ -113,7 +121,7 @@ describe('parseServerConfig', () => {
     ]);
   });
 
-  it('accepts the legacy and reference-only keys, warning about what it ignores', () => {
+  it('accepts the legacy and reference-only keys, warning only about the legacy ones it ignores', () => {
     const config = withChange((c) => {
       c.reliable_ack = false;
       c.reliable_ack_workers = 4;
@@ -125,16 +133,31 @@ describe('parseServerConfig', () => {
       c.logger = { verbose: true };
       c.transmit_decoded_records = true;
     });
-    const loaded = parseServerConfig(JSON.stringify(config), { sinks: catalogWithKafka });
-    expect(loaded.warnings.map((warning) => describeProblem(warning))).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^reliable_ack is deprecated/),
-        'reliable_ack_workers is a legacy setting and is ignored',
-        expect.stringMatching(/^monitoring\.profiler_port is not supported/),
-        expect.stringMatching(/^monitoring\.statsd is not supported/),
-        expect.stringMatching(/^airbrake is not supported/),
-      ]),
+    const loaded = parseServerConfig(JSON.stringify(config), { sinks: catalogWithKafka, env: {} });
+    const warnings = loaded.warnings.map((warning) => describeProblem(warning));
+    expect(warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^reliable_ack is deprecated/), 'reliable_ack_workers is a legacy setting and is ignored']),
     );
+    // The monitoring keys and airbrake work now: nothing to warn about.
+    expect(warnings.filter((warning) => /^(monitoring|airbrake)/.test(warning))).toEqual([]);
+  });
+
+  it('takes the Airbrake project key from AIRBRAKE_PROJECT_KEY when the config has none', () => {
+    const config = withChange((c) => (c.airbrake = { project_id: 12 }));
+    expect(() => parseServerConfig(JSON.stringify(config), { sinks: catalogWithKafka, env: { AIRBRAKE_PROJECT_KEY: 'from-env' } })).not.toThrow();
+    expect(() => parseServerConfig(JSON.stringify(config), { sinks: catalogWithKafka, env: {} })).toThrow(
+      'config error: airbrake.project_key is required (or set the environment variable AIRBRAKE_PROJECT_KEY)',
+    );
+  });
+
+  it('resolves profiling_path and the airbrake TLS files against the config directory', () => {
+    const config = withChange((c) => {
+      c.monitoring.profiling_path = 'profiles/run.cpuprofile';
+      c.airbrake = { project_id: 1, project_key: 'k', tls: { ca_file: 'errbit-ca.pem', server_cert: '/abs/client.pem' } };
+    });
+    const loaded = parseServerConfig(JSON.stringify(config), { sinks: catalogWithKafka, baseDirectory: '/etc/ft' });
+    expect(loaded.config.monitoring?.profiling_path).toBe('/etc/ft/profiles/run.cpuprofile');
+    expect(loaded.config.airbrake?.tls).toEqual({ ca_file: '/etc/ft/errbit-ca.pem', server_cert: '/abs/client.pem' });
   });
 
   it('reads the legacy reliable_ack: true as kafka acks for the types routed to kafka', () => {
