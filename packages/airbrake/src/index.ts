@@ -5,6 +5,7 @@ export {
   AirbrakeNotifier,
   DEFAULT_AIRBRAKE_HOST,
   type AirbrakeNotifierOptions,
+  type NotifierLogger,
   type NotifyOptions,
   type NotifyResult,
 } from './notifier.js';

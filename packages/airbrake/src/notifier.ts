@@ -1,6 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Logger } from 'pino';
 import { buildNotice, type NoticeOptions, type Severity } from './notice.js';
 
 export interface AirbrakeNotifierOptions {
@@ -16,8 +15,15 @@ export interface AirbrakeNotifierOptions {
   readonly timeoutMs?: number | undefined;
   /** Notices being sent at once; more are dropped, so an error storm cannot pile up requests. Default: 8. */
   readonly maxInFlight?: number | undefined;
-  /** Where failures to send are reported, at `warn` (never `error`: that could report itself). */
-  readonly logger?: Logger | undefined;
+  /**
+   * Where failures to send are reported, at `warn` (never `error`: that could report itself). A pino
+   * `Logger` will do; so will a forwarder to a logger created after the notifier (see `airbrakeLogHook`).
+   */
+  readonly logger?: NotifierLogger | undefined;
+}
+
+export interface NotifierLogger {
+  warn(details: object, message: string): void;
 }
 
 export interface NotifyOptions {
