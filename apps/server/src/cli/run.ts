@@ -6,6 +6,7 @@ import { resolveWorkerCount } from '../cluster/worker-count.js';
 import { ConfigError, describeProblem, formatConfigPath, loadServerConfig } from '../config/index.js';
 import { waitForShutdownSignal } from '../lifecycle/signals.js';
 import { createServerLogger } from '../logging/logger.js';
+import { errorReportingFromConfig, type ErrorReporting } from '../monitoring/error-reporting.js';
 import type { InstalledMetrics } from '../metrics/provider.js';
 import { startServer, type RunningServer } from '../server.js';
 import { sinkCatalog } from '../sinks/registry.js';
@@ -53,8 +54,10 @@ export async function runCli(
   }
 
   let loaded;
+  let errorReporting: ErrorReporting;
   try {
     loaded = loadServerConfig(commandLine.configPath, sinkCatalog());
+    errorReporting = errorReportingFromConfig(loaded.config, process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr(error.message);
@@ -62,8 +65,13 @@ export async function runCli(
   }
 
   const { config } = loaded;
-  const { logger, flush } = createServerLogger({ level: config.log_level, json: config.json_log_enable });
-  exitOnUnexpectedErrors(logger, flush, io);
+  const { logger, flush } = createServerLogger({
+    level: config.log_level,
+    json: config.json_log_enable,
+    logMethodHook: errorReporting.logMethodHook,
+  });
+  errorReporting.useLogger(logger);
+  exitOnUnexpectedErrors(logger, flush, io, errorReporting);
   // A worker of a multi-process server: its primary has already reported the config warnings.
   if (isPoolWorker()) return runWorker({ loaded, logger, flush, metrics, exit: io.exit });
   for (const warning of loaded.warnings) {
@@ -83,6 +91,7 @@ export async function runCli(
     if (error instanceof ConfigError) io.stderr(error.message);
     logger.fatal({ err: error }, 'start_failed');
     flush();
+    await errorReporting.flush();
     return 1;
   }
   logger.info('started');
@@ -105,15 +114,19 @@ export async function runCli(
     return 1;
   } finally {
     flush();
+    await errorReporting.flush();
   }
 }
 
-/** A bug that escaped every handler leaves the server in an unknown state: log it and exit. */
-function exitOnUnexpectedErrors(logger: Logger, flush: () => void, io: CliIo): void {
+/**
+ * A bug that escaped every handler leaves the server in an unknown state: log it (which reports it)
+ * and exit once the report is sent, or after a few seconds if it cannot be.
+ */
+function exitOnUnexpectedErrors(logger: Logger, flush: () => void, io: CliIo, errorReporting: ErrorReporting): void {
   const fail = (kind: string) => (error: unknown) => {
     logger.fatal({ err: error }, kind);
     flush();
-    io.exit(1);
+    void errorReporting.flush().finally(() => io.exit(1));
   };
   process.on('uncaughtException', fail('uncaught_exception'));
   process.on('unhandledRejection', fail('unhandled_rejection'));

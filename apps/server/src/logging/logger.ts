@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 import type { LogLevelName } from '../config/index.js';
 
@@ -9,6 +9,8 @@ export interface LoggerOptions {
   readonly json?: boolean | undefined;
   /** Where lines go. Default: standard output. */
   readonly destination?: DestinationStream;
+  /** Sees every log call first (error reporting uses it to pick up lines logged at error). */
+  readonly logMethodHook?: NonNullable<PinoOptions['hooks']>['logMethod'];
 }
 
 export interface ServerLogger {
@@ -35,7 +37,12 @@ const logrusToPino: Record<LogLevelName, Level> = {
  */
 export function createServerLogger(options: LoggerOptions = {}): ServerLogger {
   const level = logrusToPino[options.level ?? 'info'];
-  const base = { level, base: { service: 'fleet-telemetry' }, timestamp: pino.stdTimeFunctions.isoTime };
+  const base = {
+    level,
+    base: { service: 'fleet-telemetry' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(options.logMethodHook ? { hooks: { logMethod: options.logMethodHook } } : {}),
+  };
   if (options.json === true) {
     const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
     const logger = pino(base, destination);

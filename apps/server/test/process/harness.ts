@@ -28,12 +28,12 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the server from its TypeScript sources, as `nx serve` does. */
-export function spawnServer(args: readonly string[]): ServerProcess {
+/** Runs the server from its TypeScript sources, as `nx serve` does; `env` is added to this process's. */
+export function spawnServer(args: readonly string[], env: Readonly<Record<string, string>> = {}): ServerProcess {
   const child = spawn(
     process.execPath,
     ['--conditions=@fleet-telemetry/source', '--import', 'tsx', 'src/main.ts', ...args],
-    { cwd: appDirectory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
+    { cwd: appDirectory, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } },
   );
   let stdout = '';
   let stderr = '';
