@@ -94,6 +94,38 @@ describe('the server process with StatsD, the profiler and a whole-run profile',
   });
 });
 
+describe('the server process with two workers and a whole-run profile', () => {
+  it('writes one profile per worker, named after it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ft-worker-profiles-'));
+    const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
+    const configPath = join(directory, 'config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        host: '127.0.0.1',
+        port: await freePort(),
+        json_log_enable: true,
+        monitoring: { profiling_path: 'run.cpuprofile' },
+        records: { V: ['logger'] },
+        tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile },
+      }),
+    );
+    const server = spawnServer([`-config=${configPath}`, '--workers', '2']);
+    try {
+      await server.waitForLine(/"msg":"started"/, 60_000);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      for (const name of ['run.worker-1.cpuprofile', 'run.worker-2.cpuprofile']) {
+        const profile = JSON.parse(readFileSync(join(directory, name), 'utf8')) as { nodes: unknown[]; samples: unknown[] };
+        expect(profile.nodes.length, name).toBeGreaterThan(0);
+      }
+      expect(() => readFileSync(join(directory, 'run.cpuprofile'))).toThrow(/ENOENT/);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  });
+});
+
 describe.concurrent('the server process reporting to Airbrake', () => {
   it('reports a failed start with its error before it exits', async () => {
     const notices = await startNoticeListener();
