@@ -1,15 +1,14 @@
 import { DEFAULT_PROFILER_HOST, startProfilerServer } from '@fleet-telemetry/profiler';
 import { rateLimiterFromConfig } from '@fleet-telemetry/rate-limiter';
 import { RecordRouter, type Sink } from '@fleet-telemetry/sink-api';
-import { TelemetryServer } from '@fleet-telemetry/transport';
+import { TelemetryServer, type TelemetryTlsOptions } from '@fleet-telemetry/transport';
 import type { Logger } from 'pino';
-import { ConfigError, DEFAULT_PORT, type ConfigPath, type LoadedConfig } from './config/index.js';
+import { ConfigError, DEFAULT_PORT, type ConfigPath, type LoadedConfig, type ServerConfig } from './config/index.js';
 import { startMetricsServer } from './http/metrics-server.js';
 import type { PlainHttpServer } from './http/plain-server.js';
 import { startStatusServer } from './http/status-server.js';
 import { startRunProfileFromConfig } from './monitoring/run-profile.js';
 import { startStatsdFromConfig } from './monitoring/statsd.js';
-import { registerUptimeMetric } from './metrics/provider.js';
 import type { PrometheusTextReader } from './metrics/reader.js';
 import { createSinks, sinkFactories, type SinkFactories } from './sinks/registry.js';
 import { tlsOptionsFromConfig, watchTlsFiles } from './transport/tls.js';
@@ -52,52 +51,25 @@ export interface RunningServer {
  * rate limiter, connectivity events), plus the status and metrics listeners.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, reliableAckSources } = options.loaded;
+  const { config } = options.loaded;
   const logger = options.logger;
   const timeouts = options.shutdownTimeouts ?? DEFAULT_SHUTDOWN_TIMEOUTS;
   const host = config.host || DEFAULT_HOST;
+  // Undone in reverse order when start-up fails half way, and at the end of a shutdown.
   const cleanups: (() => Promise<void>)[] = [];
   const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'cleanup_error'));
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'cleanup_error'));
+    }
   };
 
   try {
-    registerUptimeMetric();
     const tls = tlsOptionsFromConfig(config);
     // Started first, so it is written last: the profile covers the start-up and the whole shutdown.
     const writeRunProfile = await startRunProfileFromConfig(config, logger);
     if (writeRunProfile !== undefined) cleanups.push(writeRunProfile);
-
-    const sinks = await createSinks(config, options.sinkFactories ?? sinkFactories, logger);
-    const routes: Record<string, Sink[]> = {};
-    for (const [recordType, names] of Object.entries(config.records ?? {})) {
-      routes[recordType] = [...new Set(names)].map((name) => sinks.get(name)).filter((sink) => sink !== undefined);
-    }
-    const router = new RecordRouter({
-      routes,
-      reliableAck: reliableAckSources,
-      ackPolicy: config.ack_policy,
-      logger: logger.child({ component: 'router' }),
-    });
-    cleanups.push(() => router.close());
-    await router.start();
-    logger.info({ sinks: [...sinks.keys()], records: config.records ?? {} }, 'sinks_started');
-
-    let transport: TelemetryServer;
-    try {
-      transport = new TelemetryServer({
-        tls: { ...tls, ca: [...tls.ca] },
-        dispatcher: router,
-        logger,
-        rateLimiter: config.rate_limit?.enabled === true ? rateLimiterFromConfig(config.rate_limit) : undefined,
-        transmitDecodedRecords: config.transmit_decoded_records === true,
-        vinsSignalTracking: [...new Set(config.vins_signal_tracking_enabled ?? [])],
-      });
-    } catch (error) {
-      // Node parses the server certificate and key only when the TLS context is created.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ConfigError([{ path: ['tls'], message: `server_cert and server_key cannot be used together: ${reason}` }]);
-    }
+    const router = await startRouter(options, cleanups);
+    const transport = createTransport(config, tls, router, logger);
     const address = await bindOrExplain(['port'], () => transport.listen(config.port ?? DEFAULT_PORT, host));
     cleanups.push(() => transport.close({ drainTimeoutMs: 0 }));
     // Renewed certificates are swapped in for new handshakes; connected vehicles stay connected.
@@ -132,25 +104,55 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (statsd !== undefined) cleanups.push(() => statsd.stop());
 
     let stopping: Promise<void> | undefined;
-    return {
-      port: address.port,
-      statusPort,
-      metricsPort,
-      stop() {
-        stopping ??= (async () => {
-          logger.info({ sockets: transport.connectionCount }, 'draining_sockets');
-          await transport.close({ drainTimeoutMs: timeouts.drainMs });
-          logger.info('flushing_sinks');
-          await router.flush(timeouts.flushMs).catch((error: unknown) => logger.error({ err: error }, 'sink_flush_error'));
-          await router.close().catch((error: unknown) => logger.error({ err: error }, 'sink_close_error'));
-          await cleanUp();
-        })();
-        return stopping;
-      },
+    const stop = async () => {
+      logger.info({ sockets: transport.connectionCount }, 'draining_sockets');
+      await transport.close({ drainTimeoutMs: timeouts.drainMs });
+      logger.info('flushing_sinks');
+      await router.flush(timeouts.flushMs).catch((error: unknown) => logger.error({ err: error }, 'sink_flush_error'));
+      await router.close().catch((error: unknown) => logger.error({ err: error }, 'sink_close_error'));
+      await cleanUp();
     };
+    return { port: address.port, statusPort, metricsPort, stop: () => (stopping ??= stop()) };
   } catch (error) {
     await cleanUp();
     throw error;
+  }
+}
+
+/** Creates the sinks named in `records`, routes them and starts them (datastores connect here). */
+async function startRouter(options: ServerOptions, cleanups: (() => Promise<void>)[]): Promise<RecordRouter> {
+  const { config, reliableAckSources } = options.loaded;
+  const sinks = await createSinks(config, options.sinkFactories ?? sinkFactories, options.logger);
+  const routes: Record<string, Sink[]> = {};
+  for (const [recordType, names] of Object.entries(config.records ?? {})) {
+    routes[recordType] = [...new Set(names)].map((name) => sinks.get(name)).filter((sink) => sink !== undefined);
+  }
+  const router = new RecordRouter({
+    routes,
+    reliableAck: reliableAckSources,
+    ackPolicy: config.ack_policy,
+    logger: options.logger.child({ component: 'router' }),
+  });
+  cleanups.push(() => router.close());
+  await router.start();
+  options.logger.info({ sinks: [...sinks.keys()], records: config.records ?? {} }, 'sinks_started');
+  return router;
+}
+
+function createTransport(config: ServerConfig, tls: TelemetryTlsOptions, router: RecordRouter, logger: Logger): TelemetryServer {
+  try {
+    return new TelemetryServer({
+      tls: { ...tls, ca: [...tls.ca] },
+      dispatcher: router,
+      logger,
+      rateLimiter: config.rate_limit?.enabled === true ? rateLimiterFromConfig(config.rate_limit) : undefined,
+      transmitDecodedRecords: config.transmit_decoded_records === true,
+      vinsSignalTracking: [...new Set(config.vins_signal_tracking_enabled ?? [])],
+    });
+  } catch (error) {
+    // Node parses the server certificate and key only when the TLS context is created.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([{ path: ['tls'], message: `server_cert and server_key cannot be used together: ${reason}` }]);
   }
 }
 

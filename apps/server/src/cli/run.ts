@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { runPrimary } from '../cluster/primary.js';
 import { runWorker } from '../cluster/worker.js';
 import { resolveWorkerCount } from '../cluster/worker-count.js';
-import { ConfigError, describeProblem, formatConfigPath, loadServerConfig } from '../config/index.js';
+import { ConfigError, describeProblem, formatConfigPath, loadServerConfig, type LoadedConfig } from '../config/index.js';
 import { waitForShutdownSignal } from '../lifecycle/signals.js';
 import { createServerLogger } from '../logging/logger.js';
 import { errorReportingFromConfig, type ErrorReporting } from '../monitoring/error-reporting.js';
@@ -53,7 +53,7 @@ export async function runCli(
     return 0;
   }
 
-  let loaded;
+  let loaded: LoadedConfig;
   let errorReporting: ErrorReporting;
   try {
     loaded = loadServerConfig(commandLine.configPath, sinkCatalog());
@@ -83,7 +83,7 @@ export async function runCli(
     return runPrimary({ loaded, configPath, workers, logger, flush, metrics, stderr: io.stderr, exit: io.exit, onStarted: hooks.onStarted });
   }
 
-  let server;
+  let server: RunningServer;
   try {
     logger.info({ config: commandLine.configPath }, 'starting');
     server = await startServer({ loaded, logger, metricsReader: metrics.reader });

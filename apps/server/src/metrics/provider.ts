@@ -16,6 +16,7 @@ export function installMeterProvider(): InstalledMetrics {
   const provider = new MeterProvider({ readers: [reader] });
   metrics.disable();
   metrics.setGlobalMeterProvider(provider);
+  registerUptimeMetric(provider);
   return {
     reader,
     async shutdown() {
@@ -25,13 +26,10 @@ export function installMeterProvider(): InstalledMetrics {
   };
 }
 
-/**
- * Registers `uptime_sec`, read at every scrape. (`num_connections` belongs to the transport, which
- * knows its sockets.)
- */
-export function registerUptimeMetric(startedAt = Date.now()): void {
-  metrics
+/** `uptime_sec`, read at every scrape. (`num_connections` belongs to the transport, which knows its sockets.) */
+function registerUptimeMetric(provider: MeterProvider): void {
+  provider
     .getMeter('@fleet-telemetry/server')
     .createObservableGauge('uptime_sec', { description: 'The number of seconds the application has been running.' })
-    .addCallback((result) => result.observe(Math.floor((Date.now() - startedAt) / 1000)));
+    .addCallback((result) => result.observe(Math.floor(process.uptime())));
 }
