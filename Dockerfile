@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # The Fleet Telemetry server. Build from the repository root:
 #   docker build -t fleet-telemetry .
-#   docker run -v "$PWD/deploy/compose:/etc/fleet-telemetry:ro" -p 443:4443 -p 8080:8080 fleet-telemetry
+#   docker run -v /etc/fleet-telemetry:/etc/fleet-telemetry:ro -p 443:4443 -p 8080:8080 fleet-telemetry
+# (/etc/fleet-telemetry on the host holds config.json and the certificate files it names.)
 
 # Stage 1: install the workspace, build, and write a production-only copy of apps/server to /deploy.
 FROM node:20.20.2-bookworm-slim AS build
@@ -13,9 +14,10 @@ RUN apt-get update \
 WORKDIR /src
 COPY . .
 # The same script tools/deploy-check runs. The cache mount keeps pnpm's store, with node-rdkafka's
-# compiled build, between image builds.
-RUN --mount=type=cache,id=fleet-telemetry-pnpm-store,target=/root/.local/share/pnpm/store \
-  sh deploy/docker/build-server.sh /deploy
+# compiled build, between image builds; it is named explicitly because pnpm would otherwise put a
+# store of its own on the build's file system, beside /src.
+RUN --mount=type=cache,id=fleet-telemetry-pnpm-store,target=/pnpm-store \
+  PNPM_FLAGS=--store-dir=/pnpm-store sh deploy/docker/build-server.sh /deploy
 
 # Stage 2: Node.js and the deployable, nothing else.
 FROM node:20.20.2-bookworm-slim

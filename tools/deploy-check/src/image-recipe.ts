@@ -70,11 +70,16 @@ export function readImageRecipe(dockerfileText: string): ImageRecipe {
   };
 }
 
-/** The build stage's `RUN sh <script> [args...] <output>`: the one source of the build steps. */
+/**
+ * The build stage's `RUN [NAME=value ...] sh <script> [args...] <output>`: the one source of the
+ * build steps. Variables set before the script belong to the image build (where its pnpm store
+ * is); the check runs the script with its own.
+ */
 function buildScriptRun(build: DockerStage, output: string): { path: string; args: string[] } {
   for (const instruction of build.instructions) {
     if (instruction.keyword !== 'RUN') continue;
     const words = splitFlags(instruction.args).rest.split(/\s+/);
+    while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) words.shift();
     if (words[0] === 'sh' && words[1]?.endsWith('.sh') && words.at(-1) === output) {
       return { path: words[1], args: words.slice(2, -1) };
     }

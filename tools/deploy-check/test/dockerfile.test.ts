@@ -89,6 +89,22 @@ describe('parseDockerfile', () => {
     expect(stageEnv(stages[1]!)).toEqual({ A: '1', B: 'two words' });
   });
 
+  it('finds the build script behind RUN flags and variable assignments', () => {
+    const recipe = readImageRecipe(
+      [
+        'FROM node:20-slim AS build',
+        'RUN apt-get update',
+        'RUN --mount=type=cache,target=/store STORE=/store sh tools/build.sh --fast /out',
+        'FROM node:20-slim',
+        'WORKDIR /app',
+        'COPY --from=build /out ./',
+        'RUN ln -s /app/bin/run.js /usr/local/bin/run',
+        'ENTRYPOINT ["run"]',
+      ].join('\n'),
+    );
+    expect(recipe).toMatchObject({ buildScript: 'tools/build.sh', buildScriptArgs: ['--fast'], buildOutput: '/out', entryFile: 'bin/run.js' });
+  });
+
   it('refuses a recipe whose runtime stage copies nothing from a build stage', () => {
     expect(() => readImageRecipe('FROM node:20-slim AS build\nRUN sh build.sh /out\nFROM node:20-slim\n')).toThrow(/COPY --from/);
   });
