@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPoolWorker } from '@fleet-telemetry/cluster';
 import { createDevPki } from '@fleet-telemetry/dev-pki';
 import { installMeterProvider } from './metrics/provider.js';
 
@@ -13,13 +14,16 @@ const pkiDirectory = join(repositoryRoot, '.dev', 'pki');
 const devConfig = join(appDirectory, 'config.dev.json');
 const SIMULATOR_DEFAULT_PORT = 4443;
 
-const pki = await createDevPki(pkiDirectory);
-const pkiLabel = relative(process.cwd(), pkiDirectory) || '.';
-process.stderr.write(
-  pki.written.length > 0
-    ? `dev PKI created in ${pkiLabel} (root CA ${relative(process.cwd(), pki.caFile)})\n`
-    : `dev PKI reused from ${pkiLabel}\n`,
-);
+// With --workers, each worker runs this file too; the primary has made sure of the PKI already.
+if (!isPoolWorker()) {
+  const pki = await createDevPki(pkiDirectory);
+  const pkiLabel = relative(process.cwd(), pkiDirectory) || '.';
+  process.stderr.write(
+    pki.written.length > 0
+      ? `dev PKI created in ${pkiLabel} (root CA ${relative(process.cwd(), pki.caFile)})\n`
+      : `dev PKI reused from ${pkiLabel}\n`,
+  );
+}
 
 const args = process.argv.slice(2).filter((arg) => arg !== '--');
 const hasConfig = args.some((arg) => /^--?config(=|$)/.test(arg));
