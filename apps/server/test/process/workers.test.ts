@@ -158,8 +158,30 @@ describe('the server process with --workers 2', () => {
   });
 });
 
-describe('the server process with --workers 2 whose workers cannot start', () => {
-  it('exits 1 with the message of the worker that failed', async () => {
+describe.concurrent('the server process with --workers 2 whose workers cannot start', () => {
+  it('exits 1 with the message of a worker whose certificate key is unusable', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ft-workers-bad-key-'));
+    const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
+    const badKey = join(directory, 'server-key.pem');
+    writeFileSync(badKey, '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
+    const configPath = join(directory, 'config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        host: '127.0.0.1',
+        port: await freePort(),
+        json_log_enable: true,
+        records: { V: ['logger'] },
+        tls: { server_cert: pki.serverCertFile, server_key: badKey },
+      }),
+    );
+    const server = spawnServer([`-config=${configPath}`, '--workers', '2']);
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(/^config error: tls\.server_key .+\n$/);
+    expect(jsonLines(server.stdout()).filter((line) => line.msg === 'started')).toEqual([]);
+  });
+
+  it('exits 1 with the message of a worker whose port is taken, leaving no worker behind', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'ft-workers-taken-'));
     const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
     const taken = createServer();
