@@ -73,14 +73,16 @@ export async function runCli(
   errorReporting.useLogger(logger);
   exitOnUnexpectedErrors(logger, flush, io, errorReporting);
   // A worker of a multi-process server: its primary has already reported the config warnings.
-  if (isPoolWorker()) return runWorker({ loaded, logger, flush, metrics, exit: io.exit });
+  const flushReports = () => errorReporting.flush();
+  if (isPoolWorker()) return runWorker({ loaded, logger, flush, flushReports, metrics, exit: io.exit });
   for (const warning of loaded.warnings) {
     logger.warn({ key: formatConfigPath(warning.path) }, `config warning: ${describeProblem(warning, commandLine.configPath)}`);
   }
   const workers = resolveWorkerCount(commandLine.workers, config.workers);
   if (workers > 1) {
     const { configPath } = commandLine;
-    return runPrimary({ loaded, configPath, workers, logger, flush, metrics, stderr: io.stderr, exit: io.exit, onStarted: hooks.onStarted });
+    const { stderr, exit } = io;
+    return runPrimary({ loaded, configPath, workers, logger, flush, flushReports, metrics, stderr, exit, onStarted: hooks.onStarted });
   }
 
   let server: RunningServer;

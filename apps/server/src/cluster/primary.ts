@@ -17,6 +17,8 @@ export interface PrimaryContext {
   readonly workers: number;
   readonly logger: Logger;
   readonly flush: () => void;
+  /** Waits for error reports still being sent (Airbrake); called before returning the exit code. */
+  readonly flushReports: () => Promise<void>;
   readonly metrics: InstalledMetrics;
   readonly stderr: (text: string) => void;
   /** Ends the process at once (a second shutdown signal). */
@@ -89,6 +91,7 @@ export async function runPrimary(context: PrimaryContext): Promise<number> {
     if (error instanceof ConfigError || error instanceof WorkerStartError) context.stderr(error.message);
     logger.fatal({ err: error }, 'start_failed');
     context.flush();
+    await context.flushReports();
     return 1;
   }
 
@@ -125,5 +128,6 @@ export async function runPrimary(context: PrimaryContext): Promise<number> {
     return 1;
   } finally {
     context.flush();
+    await context.flushReports();
   }
 }

@@ -9,6 +9,8 @@ export interface WorkerContext {
   readonly loaded: LoadedConfig;
   readonly logger: Logger;
   readonly flush: () => void;
+  /** Waits for error reports still being sent (Airbrake); called before returning the exit code. */
+  readonly flushReports: () => Promise<void>;
   readonly metrics: InstalledMetrics;
   /** Ends the process at once (a second shutdown signal). */
   readonly exit: (code: number) => never;
@@ -33,6 +35,7 @@ export async function runWorker(context: WorkerContext): Promise<number> {
     context.flush();
     // The primary prints the message and exits with it; printing it here too would say it twice.
     await primary.reportStartFailure(error instanceof Error ? error.message : String(error));
+    await context.flushReports();
     return 1;
   }
   primary.serveMetrics(() => context.metrics.reader.scrape());
@@ -59,6 +62,7 @@ export async function runWorker(context: WorkerContext): Promise<number> {
     return 1;
   } finally {
     context.flush();
+    await context.flushReports();
   }
 }
 
