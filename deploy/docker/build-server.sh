@@ -26,8 +26,8 @@ pnpm install --frozen-lockfile ${PNPM_FLAGS:-}
 
 # A recursive run builds every package before those that depend on it; --filter-prod leaves out
 # what only the tests use, and tsup's --no-dts the type declarations nothing reads at run time
-# (they are most of the build time). Nx is not used here: it runs package scripts with a `pnpm`
-# it expects on PATH outside node_modules, which a bare build stage does not have.
+# (they are most of the build time). Nx is not needed here: the image has no use for its cache
+# or for the test targets.
 pnpm --filter-prod '@fleet-telemetry/server...' run build --no-dts
 
 # Injected workspace packages are copied as packed, so they resolve to their dist. Setting it for
