@@ -144,6 +144,9 @@ async function measureRun(port: number, serverPid: number, metricsUrl: string): 
     pkiDir: pki.dir,
     caFile: pki.caFile,
     connectRate: settings.connectRate,
+    // As in the server benchmark: send once all are connected, at most a second's worth unanswered.
+    startTogether: true,
+    maxInFlight: Math.max(20, Math.ceil(settings.rate)),
     timeoutMs: 30_000,
     handshakeTimeoutMs: 30_000,
   };

@@ -49,6 +49,13 @@ export interface SimulationOptions {
   readonly handshakeTimeoutMs?: number;
   /** Socket write backlog above which a vehicle pauses (default 1 MiB). */
   readonly maxBufferedBytes?: number;
+  /**
+   * Frames one vehicle may have unanswered; at the limit it waits for answers (default: no limit).
+   * A bound makes an overloaded server show as fewer frames sent instead of ever longer queues.
+   */
+  readonly maxInFlight?: number;
+  /** Vehicles send only once every connection of the ramp is open, all starting together (default false). */
+  readonly startTogether?: boolean;
   /** How long a pre-encoded payload is reused before it is rebuilt with fresh values (default 1000 ms). */
   readonly payloadRefreshMs?: number;
 }
@@ -143,6 +150,8 @@ export interface ResolvedOptions {
   readonly tickMs: number;
   readonly handshakeTimeoutMs: number;
   readonly maxBufferedBytes: number;
+  readonly maxInFlight: number;
+  readonly startTogether: boolean;
   readonly payloadRefreshMs: number;
   readonly rejectUnauthorized: boolean;
 }
@@ -198,6 +207,8 @@ export function resolveOptions(options: SimulationOptions): ResolvedOptions {
     tickMs: positive('tick', options.tickMs ?? 5),
     handshakeTimeoutMs: positive('handshake timeout', options.handshakeTimeoutMs ?? 10_000),
     maxBufferedBytes: positive('max buffered bytes', options.maxBufferedBytes ?? 1024 * 1024),
+    maxInFlight: options.maxInFlight === undefined ? Number.POSITIVE_INFINITY : positive('max in flight', options.maxInFlight),
+    startTogether: options.startTogether ?? false,
     payloadRefreshMs: positive('payload refresh', options.payloadRefreshMs ?? 1_000),
     rejectUnauthorized: options.rejectUnauthorized ?? true,
   };

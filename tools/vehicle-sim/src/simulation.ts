@@ -46,6 +46,7 @@ export async function runSimulation(options: SimulationOptions = {}): Promise<Su
     // small enough that a long stall does not turn into one flood.
     maxBurst: Math.max(4, Math.ceil(resolved.rate / 10)),
     maxBufferedBytes: resolved.maxBufferedBytes,
+    maxInFlight: resolved.maxInFlight,
     payloadRefreshMs: resolved.payloadRefreshMs,
     logger,
   };
@@ -75,6 +76,8 @@ class Run {
   private readonly connections: Pacer;
   private readonly pendingConnects: Promise<void>[] = [];
   private handshaking = 0;
+  /** With startTogether, false until the whole ramp is open. */
+  private released = false;
   private lastProgress = { at: this.startedAt, sent: 0, acked: 0 };
 
   constructor(
@@ -115,8 +118,9 @@ class Run {
           const now = performance.now();
           this.connectDue(now);
           let allDone = this.connections.finished;
+          if (!this.released) this.released = this.releaseWhenConnected(now);
           for (const vehicle of this.vehicles) {
-            vehicle.sendDue(now);
+            if (this.released) vehicle.sendDue(now);
             if (allDone && !vehicle.doneSending) allDone = false;
           }
           if (allDone || signal?.aborted) {
@@ -152,6 +156,14 @@ class Run {
     }
     this.connections.recordSent(due);
     if (this.connections.finished) this.phase = 'sending';
+  }
+
+  /** Without startTogether, vehicles send from their own connection on; with it, from the end of the ramp. */
+  private releaseWhenConnected(now: number): boolean {
+    if (!this.options.startTogether) return true;
+    if (!this.connections.finished || this.handshaking > 0) return false;
+    for (const vehicle of this.vehicles) vehicle.restartSchedule(now);
+    return true;
   }
 
   private async drain(): Promise<void> {

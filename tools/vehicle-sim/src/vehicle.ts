@@ -38,6 +38,8 @@ export interface VehicleSettings {
   readonly maxBurst: number;
   /** While more than this is queued on a socket, the vehicle waits instead of queueing more. */
   readonly maxBufferedBytes: number;
+  /** While this many frames are unanswered, the vehicle waits for answers. */
+  readonly maxInFlight: number;
   /** How long a pre-encoded payload is reused before the vehicle's state moves on and it is rebuilt. */
   readonly payloadRefreshMs: number;
   readonly logger: Logger;
@@ -54,6 +56,7 @@ export class SimulatedVehicle {
   private closingOnPurpose = false;
   private opened = false;
   private pacer: Pacer | undefined;
+  private phaseMs = 0;
   private nextSequence = 0;
   private lastSendAtMs = Number.NaN;
   private readonly inFlight = new InFlightFrames();
@@ -123,6 +126,7 @@ export class SimulatedVehicle {
    */
   connect(phaseMs: number): Promise<void> {
     const { settings } = this;
+    this.phaseMs = phaseMs;
     this.currentStatus = 'connecting';
     return new Promise((resolve) => {
       const socket = new WebSocket(settings.url, {
@@ -183,14 +187,22 @@ export class SimulatedVehicle {
   }
 
   /** Sends whatever the schedule says is due at `nowMs` (a `performance.now()` reading). */
+  /** Starts the send schedule afresh from `nowMs` (plus this vehicle's phase), as if it had just connected. */
+  restartSchedule(nowMs: number): void {
+    if (this.pacer === undefined) return;
+    this.pacer = new Pacer(this.settings.ratePerSecond, nowMs + this.phaseMs, this.settings.framesPerVehicle);
+  }
+
   sendDue(nowMs: number): void {
     const { socket, pacer } = this;
     if (this.currentStatus !== 'open' || socket === undefined || pacer === undefined) return;
     const due = pacer.due(nowMs, this.settings.maxBurst);
     // A socket that does not drain holds the vehicle back; the schedule lets it catch up later.
     if (due === 0 || socket.bufferedAmount > this.settings.maxBufferedBytes) return;
-    for (let i = 0; i < due; i++) this.sendOne(socket, nowMs);
-    pacer.recordSent(due);
+    const sendable = Math.min(due, this.settings.maxInFlight - this.inFlight.size);
+    if (sendable <= 0) return;
+    for (let i = 0; i < sendable; i++) this.sendOne(socket, nowMs);
+    pacer.recordSent(sendable);
   }
 
   private sendOne(socket: WebSocket, nowMs: number): void {

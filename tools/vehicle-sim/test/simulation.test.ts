@@ -123,6 +123,28 @@ describe('runSimulation against an mTLS WebSocket server', () => {
     expect(summary.ok).toBe(false);
   });
 
+  it('holds each vehicle at maxInFlight unanswered frames', async () => {
+    // Never answered: the vehicles stop at 5 frames each until the run is aborted.
+    const { summary, server } = await simulate(() => [], { maxInFlight: 5, signal: AbortSignal.timeout(300), timeoutMs: 100 });
+    expect(summary.sent).toBe(vehicles * 5);
+    expect(server.frames).toHaveLength(vehicles * 5);
+    expect(summary.unanswered).toBe(vehicles * 5);
+  });
+
+  it('with startTogether, sends nothing until every vehicle is connected', async () => {
+    let connectedAtFirstFrame = -1;
+    const { summary } = await simulate(
+      (envelope, index) => {
+        if (index === 0) connectedAtFirstFrame = server?.connections.length ?? -1;
+        return ack(envelope, index);
+      },
+      // A slow ramp: without the barrier the first vehicle would send long before the last connects.
+      { startTogether: true, connectRate: 10 },
+    );
+    expect(summary.ok).toBe(true);
+    expect(connectedAtFirstFrame).toBe(vehicles);
+  });
+
   it('counts duplicate answers, foreign txids and acks for the wrong topic', async () => {
     const { summary } = await simulate((envelope, index) => {
       if (index === 0) return [...ack(envelope, index), ...ack(envelope, index)];

@@ -26,6 +26,8 @@ Options:
   --ca <file>                    CA that signed the server certificate (default: the PKI's root CA)
   --network-interface <name>     wifi or cellular (default wifi)
   --connect-rate <n>             new connections per second (default 100)
+  --max-in-flight <n>            unanswered frames per vehicle before it waits (default: no limit)
+  --start-together               send only once every vehicle is connected
   --timeout <seconds>            wait for answers after the last frame (default 5)
   --handshake-timeout <seconds>  give up on a connection after this long (default 10)
   --seed <n>                     seed for payload values
@@ -62,6 +64,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       ca: { type: 'string' },
       'network-interface': { type: 'string' },
       'connect-rate': { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      'start-together': { type: 'boolean', default: false },
       timeout: { type: 'string' },
       'handshake-timeout': { type: 'string' },
       seed: { type: 'string' },
@@ -85,6 +89,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     caFile: values.ca,
     networkInterface: values['network-interface'] as NetworkInterface | undefined,
     connectRate: number('connect-rate', values['connect-rate']),
+    maxInFlight: number('max-in-flight', values['max-in-flight']),
+    startTogether: values['start-together'] || undefined,
     timeoutMs: timeoutSeconds === undefined ? undefined : Math.round(timeoutSeconds * 1000),
     handshakeTimeoutMs: handshakeTimeoutSeconds === undefined ? undefined : Math.round(handshakeTimeoutSeconds * 1000),
     seed: number('seed', values.seed),

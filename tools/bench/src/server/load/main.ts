@@ -38,6 +38,11 @@ const run = runSimulation({
   handshakeTimeoutMs: settings.handshakeTimeoutMs,
   timeoutMs: settings.drainTimeoutMs,
   maxBufferedBytes: settings.maxBufferedBytes,
+  // The fleet sends once it is all connected (an overloaded server would otherwise starve the
+  // last handshakes), and each vehicle keeps at most a second's worth of frames unanswered, so an
+  // overloaded server sees a closed loop at its capacity rather than queues that grow without end.
+  startTogether: true,
+  maxInFlight: Math.max(20, Math.ceil(settings.rate)),
   seed: settings.seed,
   signal: stopSending.signal,
   // Marks take effect at the next tick, so a short interval keeps windows aligned with the server's.
