@@ -1,3 +1,5 @@
+import { parsePrometheusText } from '@fleet-telemetry/cluster';
+
 /**
  * Reads the server's Prometheus endpoint and sums every sample of each metric over its label
  * sets (`kinesis_publish_total{record_type="V"} 12` → `kinesis_publish_total: 12`).
@@ -10,13 +12,10 @@ export async function scrapeCounters(url: string): Promise<Record<string, number
 
 export function sumSamples(text: string): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{.*\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const [, name = '', value = ''] = match;
-    const number = Number(value);
-    if (Number.isFinite(number)) totals[name] = (totals[name] ?? 0) + number;
+  for (const family of parsePrometheusText(text)) {
+    for (const sample of family.samples) {
+      if (Number.isFinite(sample.value)) totals[sample.name] = (totals[sample.name] ?? 0) + sample.value;
+    }
   }
   return totals;
 }
