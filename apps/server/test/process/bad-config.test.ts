@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { createDevPki } from '@fleet-telemetry/dev-pki';
 import { describe, expect, it } from 'vitest';
-import { freePort, spawnServer } from './harness.js';
+import { freePort, occupyPort, spawnServer } from './harness.js';
 
 // Each case starts its own process; running them side by side keeps the suite short.
 describe.concurrent('the server process with a bad config', () => {
@@ -28,16 +27,14 @@ describe.concurrent('the server process with a bad config', () => {
   it('exits 1 naming the key whose port is taken', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'ft-port-taken-'));
     const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const address = taken.address();
+    const taken = await occupyPort();
     const configPath = join(directory, 'config.json');
     writeFileSync(
       configPath,
       JSON.stringify({
         host: '127.0.0.1',
         port: await freePort(),
-        status_port: typeof address === 'object' && address !== null ? address.port : 0,
+        status_port: taken.port,
         records: { V: ['logger'] },
         tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile },
       }),
@@ -47,7 +44,7 @@ describe.concurrent('the server process with a bad config', () => {
       expect(await server.exited).toBe(1);
       expect(server.stderr()).toContain('config error: status_port names a port that is already in use');
     } finally {
-      taken.close();
+      taken.release();
     }
   });
 });

@@ -6,6 +6,15 @@ import { fileURLToPath } from 'node:url';
 
 const appDirectory = fileURLToPath(new URL('../..', import.meta.url));
 
+/** A port another listener holds on 127.0.0.1, for start-up failures; `release` frees it. */
+export async function occupyPort(): Promise<{ port: number; release: () => void }> {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const address = holder.address();
+  if (typeof address !== 'object' || address === null) throw new Error('the port holder has no address');
+  return { port: address.port, release: () => holder.close() };
+}
+
 /** A port nobody listens on right now (the kernel picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

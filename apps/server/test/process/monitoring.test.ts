@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { MessageType } from '@fleet-telemetry/codec';
 import { createDevPki, type DevPki } from '@fleet-telemetry/dev-pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNoticeListener, startStatsdListener } from '../monitoring/listeners.js';
-import { freePort, httpGet, jsonLines, spawnServer, type ServerProcess } from './harness.js';
+import { freePort, occupyPort, httpGet, jsonLines, spawnServer, type ServerProcess } from './harness.js';
 import { connectVehicle, type TestVehicle } from './vehicle.js';
 
 describe('the server process with StatsD, the profiler and a whole-run profile', () => {
@@ -131,15 +130,13 @@ describe.concurrent('the server process reporting to Airbrake', () => {
     const notices = await startNoticeListener();
     const directory = mkdtempSync(join(tmpdir(), 'ft-airbrake-'));
     const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const address = taken.address();
+    const taken = await occupyPort();
     const configPath = join(directory, 'config.json');
     writeFileSync(
       configPath,
       JSON.stringify({
         host: '127.0.0.1',
-        port: typeof address === 'object' && address !== null ? address.port : 0,
+        port: taken.port,
         json_log_enable: true,
         records: { V: ['logger'] },
         tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile },
@@ -158,7 +155,7 @@ describe.concurrent('the server process reporting to Airbrake', () => {
       expect(notice?.body.context).toMatchObject({ environment: 'test', severity: 'critical', action: 'start_failed' });
       expect(jsonLines(server.stdout())).toContainEqual(expect.objectContaining({ msg: 'airbrake_configured', key_source: 'environment_variable' }));
     } finally {
-      taken.close();
+      taken.release();
       await notices.close();
     }
   });

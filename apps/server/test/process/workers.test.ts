@@ -1,11 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageType } from '@fleet-telemetry/codec';
 import { createDevPki, type DevPki } from '@fleet-telemetry/dev-pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, httpGet, jsonLines, spawnServer, type ServerProcess } from './harness.js';
+import { freePort, occupyPort, httpGet, jsonLines, spawnServer, type ServerProcess } from './harness.js';
 import { connectVehicle, type TestVehicle } from './vehicle.js';
 
 const VEHICLES = 6;
@@ -184,15 +183,13 @@ describe.concurrent('the server process with --workers 2 whose workers cannot st
   it('exits 1 with the message of a worker whose port is taken, leaving no worker behind', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'ft-workers-taken-'));
     const pki = await createDevPki(join(directory, 'pki'), { vehicles: 0 });
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const address = taken.address();
+    const taken = await occupyPort();
     const configPath = join(directory, 'config.json');
     writeFileSync(
       configPath,
       JSON.stringify({
         host: '127.0.0.1',
-        port: typeof address === 'object' && address !== null ? address.port : 0,
+        port: taken.port,
         json_log_enable: true,
         records: { V: ['logger'] },
         tls: { server_cert: pki.serverCertFile, server_key: pki.serverKeyFile },
@@ -206,7 +203,7 @@ describe.concurrent('the server process with --workers 2 whose workers cannot st
       expect(forked).toHaveLength(2);
       expect(forked.map((line) => line.pid as number).filter(isRunning)).toEqual([]);
     } finally {
-      taken.close();
+      taken.release();
     }
   });
 });
