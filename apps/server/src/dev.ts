@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPoolWorker } from '@fleet-telemetry/cluster';
@@ -36,8 +36,18 @@ process.exit(exitCode);
 
 /** The simulator dials wss://localhost:4443 with the PKI in .dev/pki unless told otherwise. */
 function simCommand(port: number): string {
-  const command = 'pnpm sim --vehicles 10 --rate 5';
+  const command = `${pnpmCommand()} sim --vehicles 10 --rate 5`;
   return port === SIMULATOR_DEFAULT_PORT ? command : `${command} --url wss://localhost:${port}`;
+}
+
+/** The README's way to run pnpm: through npx, at the version the repository pins. */
+function pnpmCommand(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { packageManager?: string };
+    return manifest.packageManager === undefined ? 'pnpm' : `npx --yes ${manifest.packageManager}`;
+  } catch {
+    return 'pnpm';
+  }
 }
 
 function findRepositoryRoot(start: string): string {
