@@ -1,3 +1,4 @@
+import { summedCounter } from '@fleet-telemetry/sink-api';
 import type { Attributes, Counter, Meter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 
 /** What the queue gauge observes. */
@@ -30,24 +31,24 @@ export class KafkaSinkMetrics {
   readonly #typeAttributes = new Map<string, Attributes>();
 
   constructor(meter: Meter, queueSizes: () => QueueSizes) {
-    this.produced = meter.createCounter('kafka_produce_total', {
+    this.produced = summedCounter(meter, 'kafka_produce_total', {
       description: 'The number of records produced to Kafka.',
     });
-    this.producedBytes = meter.createCounter('kafka_produce_total_bytes', {
+    this.producedBytes = summedCounter(meter, 'kafka_produce_total_bytes', {
       description: 'The number of bytes produced to Kafka.',
       unit: 'By',
     });
-    this.acked = meter.createCounter('kafka_produce_ack_total', {
+    this.acked = summedCounter(meter, 'kafka_produce_ack_total', {
       description: 'The number of records produced to Kafka for which the broker sent an ack.',
     });
-    this.ackedBytes = meter.createCounter('kafka_produce_ack_total_bytes', {
+    this.ackedBytes = summedCounter(meter, 'kafka_produce_ack_total_bytes', {
       description: 'The number of bytes produced to Kafka for which the broker sent an ack.',
       unit: 'By',
     });
     this.errors = meter.createCounter('kafka_err', {
       description: 'The number of errors while producing to Kafka.',
     });
-    this.reliableAcks = meter.createCounter('kafka_reliable_ack_total', {
+    this.reliableAcks = summedCounter(meter, 'kafka_reliable_ack_total', {
       description: 'The number of Kafka confirmations handed to a waiting delivery callback (reliable acks).',
     });
     this.#queueSize = meter.createObservableGauge('kafka_produce_queue_size', {

@@ -1,3 +1,4 @@
+import { summedCounter } from '@fleet-telemetry/sink-api';
 import { metrics, type Counter, type MeterProvider, type UpDownCounter } from '@opentelemetry/api';
 
 export const meterName = '@fleet-telemetry/transport';
@@ -23,8 +24,8 @@ export interface TransportMetrics {
 export function createTransportMetrics(meterProvider: MeterProvider = metrics.getMeterProvider()): TransportMetrics {
   const meter = meterProvider.getMeter(meterName);
   return {
-    recordTotal: meter.createCounter('record_total', { description: 'The number of records processed.' }),
-    recordSizeBytesTotal: meter.createCounter('record_size_bytes_total', {
+    recordTotal: summedCounter(meter, 'record_total', { description: 'The number of records processed.' }),
+    recordSizeBytesTotal: summedCounter(meter, 'record_size_bytes_total', {
       description: 'The total number of record bytes processed.',
       unit: 'By',
     }),
@@ -44,8 +45,9 @@ export function createTransportMetrics(meterProvider: MeterProvider = metrics.ge
       description: 'The number of unexpected records received.',
     }),
     socketErrTotal: meter.createCounter('socket_err_total', { description: 'The number of socket errors.' }),
-    signalCount: meter.createUpDownCounter('signal_count', {
+    signalCount: summedCounter(meter, 'signal_count', {
       description: 'Total number of signals received per record type',
+      upDown: true,
     }),
     vinSignalCount: meter.createUpDownCounter('vin_signal_count', {
       description: 'Total number of signals received per vin per record type',

@@ -1,4 +1,5 @@
 import type { Counter, Meter } from '@opentelemetry/api';
+import { summedCounter } from '../summed-counter.js';
 
 /** The router's instruments. Names match the reference server's, which existing dashboards query. */
 export interface RouterMetrics {
@@ -14,13 +15,13 @@ export interface RouterMetrics {
 
 export function createRouterMetrics(meter: Meter): RouterMetrics {
   return {
-    dispatched: meter.createCounter('dispatch_total', {
+    dispatched: summedCounter(meter, 'dispatch_total', {
       description: 'The number of records dispatched to the sinks of their record type.',
     }),
-    reliableAck: meter.createCounter('reliable_ack', {
+    reliableAck: summedCounter(meter, 'reliable_ack', {
       description: 'The number of reliable acknowledgements sent to vehicles.',
     }),
-    reliableAckMiss: meter.createCounter('reliable_ack_miss', {
+    reliableAckMiss: summedCounter(meter, 'reliable_ack_miss', {
       description: 'The number of confirmed records whose vehicle socket had closed before the ack.',
     }),
     writeExceptions: meter.createCounter('sink_write_exception_total', {
