@@ -14,6 +14,8 @@ const instrumentKinds: Record<string, InstrumentKind> = {
 };
 
 const instrumentCall = /\.create(Counter|ObservableCounter|UpDownCounter|ObservableUpDownCounter|Histogram|Gauge|ObservableGauge)\(\s*(['"`])([A-Za-z_:][A-Za-z0-9_:]*)\2/g;
+/** sink-api's `summedCounter(meter, 'name', { ..., upDown: true })`: a counter, or an up-down one. */
+const summedCounterCall = /\bsummedCounter(?:<[^>]*>)?\(\s*[\w.]+\s*,\s*(['"`])([A-Za-z_:][A-Za-z0-9_:]*)\1\s*(?:,\s*\{([^}]*)\})?/g;
 
 /**
  * The OpenTelemetry instruments created with a literal name in the TypeScript sources under
@@ -23,8 +25,12 @@ const instrumentCall = /\.create(Counter|ObservableCounter|UpDownCounter|Observa
 export function metricNamesInSources(directories: readonly string[]): Map<string, InstrumentKind> {
   const names = new Map<string, InstrumentKind>();
   for (const file of directories.flatMap((directory) => typeScriptFiles(directory))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(instrumentCall)) {
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(instrumentCall)) {
       names.set(match[3]!, instrumentKinds[match[1]!]!);
+    }
+    for (const match of source.matchAll(summedCounterCall)) {
+      names.set(match[2]!, /\bupDown:\s*true\b/.test(match[3] ?? '') ? 'up-down-counter' : 'counter');
     }
   }
   return names;

@@ -30,6 +30,10 @@ describe('metricNamesInSources', () => {
       `meter.createCounter('record_total', {});\nmeter.createObservableGauge(\n  "num_connections",\n);\nmeter.createUpDownCounter(\`signal_count\`);`,
     );
     writeFileSync(join(directory, 'src', 'deep', 'latency.ts'), `meter.createHistogram('ack_latency_seconds', { unit: 's' });`);
+    writeFileSync(
+      join(directory, 'src', 'summed.ts'),
+      `summedCounter(meter, 'dispatch_total', { description: 'd' });\nsummedCounter(this.meter, "vin_signal_count", {\n  description: 'v',\n  upDown: true,\n});`,
+    );
     writeFileSync(join(directory, 'test', 'fake.ts'), `meter.createCounter('only_in_tests');`);
     writeFileSync(join(directory, 'node_modules', 'lib.ts'), `meter.createCounter('from_a_library');`);
 
@@ -38,10 +42,22 @@ describe('metricNamesInSources', () => {
       record_total: 'counter',
       num_connections: 'gauge',
       signal_count: 'up-down-counter',
+      dispatch_total: 'counter',
+      vin_signal_count: 'up-down-counter',
       ack_latency_seconds: 'histogram',
     });
     expect([...seriesNames(names)].sort()).toEqual(
-      ['ack_latency_seconds', 'ack_latency_seconds_bucket', 'ack_latency_seconds_count', 'ack_latency_seconds_sum', 'num_connections', 'record_total', 'signal_count'].sort(),
+      [
+        'ack_latency_seconds',
+        'ack_latency_seconds_bucket',
+        'ack_latency_seconds_count',
+        'ack_latency_seconds_sum',
+        'dispatch_total',
+        'num_connections',
+        'record_total',
+        'signal_count',
+        'vin_signal_count',
+      ].sort(),
     );
   });
 });
