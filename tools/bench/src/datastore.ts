@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createDevPki } from '@fleet-telemetry/dev-pki';
 import { freePort } from '@fleet-telemetry/test-services';
 import type { Progress, SimulationOptions, Summary } from '@fleet-telemetry/vehicle-sim';
+import { describeMachine, formatLoadAverage } from './machine.js';
 import { DATASTORE_NAMES, startDatastore, type DatastoreName } from './datastores.js';
 import { scrapeCounters } from './metrics-scrape.js';
 import { CpuWindow } from './process-cpu.js';
@@ -87,7 +88,7 @@ interface CallCounts {
 }
 
 const workDir = mkdtempSync(join(tmpdir(), `ft-bench-${sinkName}-`));
-log(`cpus ${availableParallelism()}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} (before)`);
+log(`machine ${describeMachine()}, load average ${formatLoadAverage()} (before)`);
 log(`offered: ${settings.vehicles} vehicles × ${settings.rate} V frames/s = ${settings.vehicles * settings.rate} records/s, reliable acks from ${sinkName}`);
 
 // Issuing 1,000 certificates takes a minute: the PKI is kept between benchmark runs.
@@ -117,7 +118,7 @@ try {
 }
 
 const median = (pick: (result: RunResult) => number) => medianOf(results.map(pick));
-console.log(`\n${sinkName} end to end, median of ${results.length} runs (load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')})`);
+console.log(`\n${sinkName} end to end, median of ${results.length} runs (load average after: ${formatLoadAverage()})`);
 console.log(`vehicles                  ${settings.vehicles} (offered ${settings.rate} V frames/s each)`);
 console.log(`acked records/s           ${formatRate(median((result) => result.ackedPerSecond))}`);
 console.log(`sent records/s            ${formatRate(median((result) => result.sentPerSecond))}`);

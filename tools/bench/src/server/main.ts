@@ -6,10 +6,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDevPki } from '@fleet-telemetry/dev-pki';
 import { findRepoRoot } from '@fleet-telemetry/vehicle-sim';
+import { describeMachine, formatLoadAverage } from '../machine.js';
 import { runBenchmark, type BenchResult } from './benchmark.js';
 import { parseBenchArgs, usage, type BenchOptions } from './options.js';
 import type { BenchEnvironment } from './phases/environment.js';
@@ -18,12 +18,6 @@ import { formatProfileSummary } from './profile.js';
 import { formatHeadline, formatLoadPhases, formatMemoryPhases, headline } from './report.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-function loadAverage(): string {
-  return loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' / ');
-}
 
 function gitDescription(root: string): string {
   try {
@@ -65,7 +59,7 @@ async function main(args: readonly string[]): Promise<number> {
   const started = new Date();
   const header = [
     `server benchmark, ${started.toISOString()}`,
-    `machine   ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, load average ${loadAverage()} at start`,
+    `machine   ${describeMachine()}, load average ${formatLoadAverage()} at start`,
     `pinning   ${pin ? 'server on CPU 0, simulator on CPU 1 (taskset)' : 'none'}`,
     `plan      ${plan.runs} runs` +
       (plan.load
@@ -113,7 +107,7 @@ async function main(args: readonly string[]): Promise<number> {
   const summary = headline(result);
   const report = [
     ...header,
-    `finished  ${new Date().toISOString()}, load average ${loadAverage()} at the end`,
+    `finished  ${new Date().toISOString()}, load average ${formatLoadAverage()} at the end`,
     '',
     formatHeadline(summary),
     '',

@@ -6,11 +6,12 @@
  *   npx nx run @fleet-telemetry/bench:bench:workers [-- options]   (builds the server first)
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDevPki } from '@fleet-telemetry/dev-pki';
 import { freePort } from '@fleet-telemetry/test-services';
 import { findRepoRoot } from '@fleet-telemetry/vehicle-sim';
+import { describeMachine, formatLoadAverage } from '../machine.js';
 import { parseWorkersBenchArgs, usage, type WorkersBenchOptions } from './options.js';
 import { calibrateRate } from './calibration.js';
 import { runPhase, type PhaseResult } from './phase.js';
@@ -18,7 +19,6 @@ import { formatWorkersReport, summarizeWorkersBench } from './report.js';
 import { serverEntry } from './server-process.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-const loadAverage = () => loadavg().map((value) => value.toFixed(1)).join(' / ');
 
 async function main(args: readonly string[]): Promise<number> {
   let options: WorkersBenchOptions;
@@ -43,7 +43,7 @@ async function main(args: readonly string[]): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'ft-bench-workers-'));
   const header = [
     `workers benchmark, ${new Date().toISOString()}`,
-    `machine   ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, load average ${loadAverage()} at start`,
+    `machine   ${describeMachine()}, load average ${formatLoadAverage()} at start`,
     `plan      workers ${options.counts.join(' vs ')}, ${options.runs} runs (order alternating), ${options.vehicles} vehicles offering ` +
       `${options.ratePerVehicle === undefined ? '25% more than each count acks (calibrated)' : `${options.ratePerVehicle}/s each`}, ` +
       `${options.windowMs / 1000} s window after ${options.settleMs / 1000} s settle, nothing pinned`,
@@ -96,7 +96,7 @@ async function main(args: readonly string[]): Promise<number> {
     [
       '',
       ...header,
-      `load average ${loadAverage()} at the end`,
+      `load average ${formatLoadAverage()} at the end`,
       '',
       `median of ${options.runs} runs; "vs ${options.counts[0]}" is the median of the ratios taken within each run`,
       formatWorkersReport(summaries),
