@@ -69,4 +69,21 @@ describe('summedCounter', () => {
     attributes.record_type = 'alerts';
     expect((await points(reader, 'x'))?.values).toEqual([[{ record_type: 'V' }, 1]]);
   });
+
+  it('adds a frozen attributes object and an equal plain one into one total', async () => {
+    const { meter, reader } = setUp();
+    const counter = summedCounter(meter, 'frozen');
+    const frozenV = Object.freeze({ record_type: 'V' });
+    counter.add(1, frozenV);
+    counter.add(2, { record_type: 'V' });
+    counter.add(4, frozenV);
+    counter.add(8, Object.freeze({ record_type: 'alerts' }));
+    counter.add(16, Object.freeze({}));
+    counter.add(32);
+    expect((await points(reader, 'frozen'))?.values).toEqual([
+      [{ record_type: 'V' }, 7],
+      [{ record_type: 'alerts' }, 8],
+      [{}, 48],
+    ]);
+  });
 });

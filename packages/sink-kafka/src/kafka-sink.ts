@@ -15,7 +15,7 @@ import { BrokerReachability } from './broker-reachability.js';
 import { asError, connectWithoutBroker, disconnect, probeBroker } from './connection.js';
 import { KafkaDeliveryError, KafkaOverflowError } from './errors.js';
 import { Fifo } from './fifo.js';
-import { kafkaMessage } from './message.js';
+import { metadataHeaders, payloadBuffer, topicName } from './message.js';
 import { KafkaSinkMetrics } from './metrics.js';
 import { bootstrapServers, producerConfig } from './producer-config.js';
 
@@ -100,6 +100,7 @@ export class KafkaSink implements Sink {
   readonly #producer: Producer;
   readonly #reachability: BrokerReachability;
   readonly #settings: typeof DEFAULTS;
+  readonly #topics = new Map<string, string>();
   readonly #inFlight = new Set<InFlight>();
   readonly #held = new Fifo<Held>();
   readonly #drain = new DrainNotifier();
@@ -242,8 +243,16 @@ export class KafkaSink implements Sink {
   #produce(record: TelemetryRecord, onDelivered: DeliveryCallback | undefined): ProduceOutcome {
     const entry: InFlight = { recordType: record.recordType, bytes: record.payload.byteLength, onDelivered };
     try {
-      const message = kafkaMessage(this.#namespace, record);
-      this.#producer.produce(message.topic, null, message.value, message.key, Date.now(), entry, message.headers);
+      // The entry is the opaque: the delivery report hands it back, which settles the record.
+      this.#producer.produce(
+        this.#topicOf(record.recordType),
+        null,
+        payloadBuffer(record.payload),
+        record.vin,
+        Date.now(),
+        entry,
+        metadataHeaders(record.metadata),
+      );
     } catch (error) {
       if ((error as Partial<LibrdKafkaError>).code === QUEUE_FULL) return 'queue-full';
       this.#fail(record.recordType, onDelivered, new KafkaDeliveryError(`librdkafka refused the record: ${asError(error).message}`, error));
@@ -254,6 +263,16 @@ export class KafkaSink implements Sink {
     this.#metrics.produced.add(1, attributes);
     this.#metrics.producedBytes.add(entry.bytes, attributes);
     return 'queued';
+  }
+
+  /** `<namespace>_<record type>`, built once per record type (only routed types reach a sink). */
+  #topicOf(recordType: string): string {
+    let topic = this.#topics.get(recordType);
+    if (topic === undefined) {
+      topic = topicName(this.#namespace, recordType);
+      this.#topics.set(recordType, topic);
+    }
+    return topic;
   }
 
   #hold(record: TelemetryRecord, onDelivered: DeliveryCallback | undefined): void {

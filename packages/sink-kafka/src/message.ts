@@ -1,4 +1,4 @@
-import type { RecordMetadata, TelemetryRecord } from '@fleet-telemetry/sink-api';
+import type { RecordMetadata } from '@fleet-telemetry/sink-api';
 import type { MessageHeader } from 'node-rdkafka';
 
 /** The topic a record type is written to: `<namespace>_<record type>`, e.g. `tesla_V`. */
@@ -6,11 +6,27 @@ export function topicName(namespace: string, recordType: string): string {
   return `${namespace}_${recordType}`;
 }
 
+/**
+ * The metadata every record carries, as object literals: V8 builds `{ vin: value }` several times
+ * faster than the computed `{ [key]: value }`, and these run seven times per record.
+ */
+const HEADER_OF: ReadonlyMap<string, (value: string) => MessageHeader> = new Map<string, (value: string) => MessageHeader>([
+  ['vin', (value) => ({ vin: value })],
+  ['receivedat', (value) => ({ receivedat: value })],
+  ['timestamp', (value) => ({ timestamp: value })],
+  ['txid', (value) => ({ txid: value })],
+  ['txtype', (value) => ({ txtype: value })],
+  ['version', (value) => ({ version: value })],
+  ['device_client_version', (value) => ({ device_client_version: value })],
+]);
+
 /** The record's metadata as Kafka headers, in node-rdkafka's form: one `{ key: value }` per header. */
 export function metadataHeaders(metadata: RecordMetadata): MessageHeader[] {
   const headers: MessageHeader[] = [];
-  for (const key of Object.keys(metadata)) {
-    headers.push({ [key]: metadata[key] as string });
+  for (const key in metadata) {
+    const value = metadata[key] as string;
+    const header = HEADER_OF.get(key);
+    headers.push(header === undefined ? { [key]: value } : header(value));
   }
   return headers;
 }
@@ -18,22 +34,4 @@ export function metadataHeaders(metadata: RecordMetadata): MessageHeader[] {
 /** The payload as a Buffer over the same memory: librdkafka copies it when the record is queued. */
 export function payloadBuffer(payload: Uint8Array): Buffer {
   return Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-}
-
-/** What `write` hands to librdkafka for one record. */
-export interface KafkaMessage {
-  readonly topic: string;
-  /** The VIN: every record of a vehicle lands on the same partition, in order. */
-  readonly key: string;
-  readonly value: Buffer;
-  readonly headers: MessageHeader[];
-}
-
-export function kafkaMessage(namespace: string, record: TelemetryRecord): KafkaMessage {
-  return {
-    topic: topicName(namespace, record.recordType),
-    key: record.vin,
-    value: payloadBuffer(record.payload),
-    headers: metadataHeaders(record.metadata),
-  };
 }

@@ -62,11 +62,11 @@ export class KafkaSinkMetrics {
     this.#queueSize.addCallback(this.#observeQueue);
   }
 
-  /** `{ record_type }`, one object per record type. */
+  /** `{ record_type }`, one frozen object per record type (the counters recognise it by identity). */
   typeAttributes(recordType: string): Attributes {
     let attributes = this.#typeAttributes.get(recordType);
     if (attributes === undefined) {
-      attributes = { record_type: recordType };
+      attributes = Object.freeze({ record_type: recordType });
       this.#typeAttributes.set(recordType, attributes);
     }
     return attributes;

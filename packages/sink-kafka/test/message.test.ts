@@ -1,7 +1,7 @@
 import { testRecord } from '@fleet-telemetry/sink-api/testing';
 import { describe, expect, it } from 'vitest';
 import { metadataHeaders, topicName } from '../src/index.js';
-import { kafkaMessage } from '../src/message.js';
+import { payloadBuffer } from '../src/message.js';
 
 describe('the Kafka message of a record', () => {
   it('goes to <namespace>_<record type>', () => {
@@ -22,14 +22,22 @@ describe('the Kafka message of a record', () => {
     ]);
   });
 
-  it('is keyed by VIN and shares the payload memory instead of copying it', () => {
+  it('keeps metadata entries beyond the usual ones, in their order', () => {
+    const record = testRecord({ vin: 'VIN1', txid: 'tx-2', receivedAt: 5, metadata: { region: 'eu', device_client_version: '1' } });
+    const headers = metadataHeaders(record.metadata);
+    expect(headers).toHaveLength(Object.keys(record.metadata).length);
+    expect(headers.map((header) => Object.entries(header)[0])).toEqual(Object.entries(record.metadata));
+    expect(headers).toContainEqual({ region: 'eu' });
+  });
+
+  it('hands librdkafka the payload memory instead of a copy', () => {
     const backing = new Uint8Array([9, 1, 2, 3, 9]);
-    const payload = backing.subarray(1, 4);
-    const message = kafkaMessage('tesla', testRecord({ recordType: 'alerts', vin: 'VIN2', payload }));
-    expect(message.topic).toBe('tesla_alerts');
-    expect(message.key).toBe('VIN2');
-    expect([...message.value]).toEqual([1, 2, 3]);
+    const value = payloadBuffer(backing.subarray(1, 4));
+    expect(Buffer.isBuffer(value)).toBe(true);
+    expect([...value]).toEqual([1, 2, 3]);
     backing[2] = 42;
-    expect(message.value[1]).toBe(42);
+    expect(value[1]).toBe(42);
+    const buffer = Buffer.from([7]);
+    expect(payloadBuffer(buffer)).toBe(buffer);
   });
 });

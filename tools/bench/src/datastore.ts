@@ -128,8 +128,13 @@ if (callsPerRun.every((calls) => calls !== undefined)) {
   const perCall = median((result) => result.counts.records / (result.counts.calls ?? 1));
   console.log(`API calls in the window   ${formatRate(median((result) => result.counts.calls ?? 0))} for ${formatRate(median((result) => result.counts.records))} records (${perCall.toFixed(1)} records per call)`);
 }
-for (const name of ['simulator', 'server', 'datastore']) {
+for (const name of ['simulator', 'server', 'server main thread', 'datastore']) {
   console.log(`cores ${name.padEnd(20)}${median((result) => result.cores[name] ?? 0).toFixed(2)}`);
+}
+// CPU per acked record, taken within each run: comparable between runs at different rates.
+for (const name of ['simulator', 'server', 'server main thread', 'datastore']) {
+  const micros = median((result) => ((result.cores[name] ?? 0) * 1e6) / Math.max(1, result.ackedPerSecond));
+  console.log(`µs per record ${name.padEnd(20)}${micros.toFixed(1)}`);
 }
 if (settings.profile) printProfile(server.profileDir);
 
@@ -153,7 +158,14 @@ async function measureRun(port: number, serverPid: number, metricsUrl: string): 
   };
   const child = spawnNode('simulator', [...nodeSources, join(benchDir, 'src', 'fleet-load.ts'), JSON.stringify(options)], benchDir, 'pipe');
   if (child.pid === undefined) throw new Error('the simulator did not start');
-  const window = new CpuWindow({ simulator: child.pid, server: serverPid, datastore: datastore.pid });
+  // The server's main thread apart: it runs the event loop, and a sink client's own threads
+  // (librdkafka's) count in the server's total but not in it.
+  const window = new CpuWindow({
+    simulator: child.pid,
+    server: serverPid,
+    'server main thread': { pid: serverPid, tid: serverPid },
+    datastore: datastore.pid,
+  });
   let connectedAt: number | undefined;
   let start: Progress | undefined;
   let end: Progress | undefined;

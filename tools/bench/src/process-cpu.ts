@@ -8,9 +8,21 @@ const TICKS_PER_SECOND = 100;
  * `/proc/<pid>/stat`; `undefined` once the process is gone.
  */
 export function processCpuMs(pid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of one thread of a process, in ms (`/proc/<pid>/task/<tid>/stat`). A Node process's
+ * main thread, the one running the event loop, has the process's own id.
+ */
+export function threadCpuMs(pid: number, tid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+}
+
+function statCpuMs(path: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
@@ -41,25 +53,32 @@ export function findProcess(fragment: string, program?: string): number | undefi
   return undefined;
 }
 
-/** CPU of named processes over a window: call `start()`, then `stop()` for cores used by each. */
+/** A process (every thread), or one thread of it. */
+export type CpuSource = number | { readonly pid: number; readonly tid: number };
+
+/** CPU of named processes (or threads) over a window: call `start()`, then `stop()` for cores used by each. */
 export class CpuWindow {
   #startedAt = 0;
   #start = new Map<string, number>();
 
-  constructor(private readonly pids: Readonly<Record<string, number>>) {}
+  constructor(private readonly sources: Readonly<Record<string, CpuSource>>) {}
 
   start(): void {
     this.#startedAt = performance.now();
-    this.#start = new Map(Object.entries(this.pids).map(([name, pid]) => [name, processCpuMs(pid) ?? 0]));
+    this.#start = new Map(Object.entries(this.sources).map(([name, source]) => [name, cpuMsOf(source) ?? 0]));
   }
 
   /** Cores each process kept busy on average over the window (1 = one full core). */
   stop(): Record<string, number> {
     const elapsedMs = performance.now() - this.#startedAt;
     const cores: Record<string, number> = {};
-    for (const [name, pid] of Object.entries(this.pids)) {
-      cores[name] = ((processCpuMs(pid) ?? 0) - (this.#start.get(name) ?? 0)) / elapsedMs;
+    for (const [name, source] of Object.entries(this.sources)) {
+      cores[name] = ((cpuMsOf(source) ?? 0) - (this.#start.get(name) ?? 0)) / elapsedMs;
     }
     return cores;
   }
+}
+
+function cpuMsOf(source: CpuSource): number | undefined {
+  return typeof source === 'number' ? processCpuMs(source) : threadCpuMs(source.pid, source.tid);
 }

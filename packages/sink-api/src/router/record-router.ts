@@ -119,8 +119,9 @@ export class RecordRouter implements RecordDispatcher {
       this.#routes.set(recordType, {
         sinks,
         required: new Set(required),
-        typeAttributes: { record_type: recordType },
-        ackAttributes: { record_type: recordType, dispatcher: required.map((sink) => sink.name).join(',') },
+        // Frozen: the per-record counters recognise them by identity.
+        typeAttributes: Object.freeze({ record_type: recordType }),
+        ackAttributes: Object.freeze({ record_type: recordType, dispatcher: required.map((sink) => sink.name).join(',') }),
       });
     }
     this.#sinkDrainSubscriptions = this.#sinks.map((sink) => sink.onDrain(() => this.#onSinkDrain()));

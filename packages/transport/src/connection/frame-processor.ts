@@ -56,6 +56,7 @@ export class FrameProcessor {
   readonly #encoding: PayloadEncoding;
   readonly #now: () => number;
   readonly #bytesByRecordType = new Map<string, number>();
+  #lastTypeAttributes: Readonly<{ record_type: string }> | undefined;
   #pendingAcks = 0;
   #pendingBytes = 0;
 
@@ -206,7 +207,7 @@ export class FrameProcessor {
 
   #count(record: TelemetryRecord, signalCount: number): void {
     const { metrics, trackedVins } = this.#options;
-    const typeAttributes = { record_type: record.recordType };
+    const typeAttributes = this.#typeAttributes(record.recordType);
     const size = record.payload.length;
     this.#bytesByRecordType.set(record.recordType, (this.#bytesByRecordType.get(record.recordType) ?? 0) + size);
     metrics.recordTotal.add(1, typeAttributes);
@@ -217,6 +218,14 @@ export class FrameProcessor {
         metrics.vinSignalCount.add(signalCount, { record_type: record.recordType, vin: record.vin });
       }
     }
+  }
+
+  /** `{ record_type }`, frozen and kept while the type repeats, so the counters find it by identity. */
+  #typeAttributes(recordType: string): Readonly<{ record_type: string }> {
+    if (this.#lastTypeAttributes?.record_type !== recordType) {
+      this.#lastTypeAttributes = Object.freeze({ record_type: recordType });
+    }
+    return this.#lastTypeAttributes;
   }
 
   #unknownMessageType(envelope: EnvelopeView | undefined, error: EnvelopeDecodeError | undefined): void {
