@@ -112,19 +112,31 @@ export function putUnsigned(value: number): void {
     let rest = value | 0;
     while (rest !== 0) {
       const quotient = (rest / 10) | 0;
-      DIGITS[count++] = 48 + rest - quotient * 10;
+      DIGITS[count++] = 48 + (rest - quotient * 10);
       rest = quotient;
     }
   } else {
     let rest = value;
     while (rest !== 0) {
       const quotient = Math.floor(rest / 10);
-      DIGITS[count++] = 48 + rest - quotient * 10;
+      DIGITS[count++] = 48 + (rest - quotient * 10);
       rest = quotient;
     }
   }
   reserve(count);
   while (count > 0) out[pos++] = DIGITS[--count]!;
+}
+
+/** Appends a non-negative integer below 2^31 as exactly `width` digits (leading zeros). */
+export function putPadded(value: number, width: number): void {
+  reserve(width);
+  let rest = value | 0;
+  for (let i = width - 1; i >= 0; i--) {
+    const quotient = (rest / 10) | 0;
+    out[pos + i] = 48 + (rest - quotient * 10);
+    rest = quotient;
+  }
+  pos += width;
 }
 
 /** Appends an integer of magnitude below 2^53 in decimal. */
@@ -178,11 +190,20 @@ export function putFiniteDouble(value: number): void {
 /** Appends mantissa × 10^-fractionDigits with exactly that many fraction digits. */
 function putFixed(mantissa: number, fractionDigits: number): void {
   let count = 0;
-  let rest = mantissa;
-  while (rest !== 0 || count <= fractionDigits) {
-    const quotient = Math.floor(rest / 10);
-    DIGITS[count++] = 48 + rest - quotient * 10;
-    rest = quotient;
+  if (mantissa < 0x80000000) {
+    let rest = mantissa | 0;
+    while (rest !== 0 || count <= fractionDigits) {
+      const quotient = (rest / 10) | 0;
+      DIGITS[count++] = 48 + (rest - quotient * 10);
+      rest = quotient;
+    }
+  } else {
+    let rest = mantissa;
+    while (rest !== 0 || count <= fractionDigits) {
+      const quotient = Math.floor(rest / 10);
+      DIGITS[count++] = 48 + (rest - quotient * 10);
+      rest = quotient;
+    }
   }
   reserve(count + 1);
   while (count > 0) {

@@ -70,9 +70,12 @@ export class FieldPlan {
   /** The key, with and without a leading comma, as UTF-8. */
   readonly keyBytes: Uint8Array;
   readonly keyAfterCommaBytes: Uint8Array;
+  /** The message's opening brace and the key: one append for a message's first field. */
+  readonly keyAfterBraceBytes: Uint8Array;
   /** Key and value of the field when unset (empty when it is left out), with and without a leading comma. */
   readonly unsetBytes: Uint8Array;
   readonly unsetAfterCommaBytes: Uint8Array;
+  readonly unsetAfterBraceBytes: Uint8Array;
   /** Index into the message's `items`: where this field (or its oneof) is written. */
   position = -1;
   private readonly messageType: DescMessage | undefined;
@@ -105,6 +108,32 @@ export class FieldPlan {
     this.keyAfterCommaBytes = utf8.encode(keyAfterComma);
     this.unsetBytes = utf8.encode(unsetJson === undefined ? '' : key + unsetJson);
     this.unsetAfterCommaBytes = utf8.encode(unsetJson === undefined ? '' : keyAfterComma + unsetJson);
+    this.keyAfterBraceBytes = utf8.encode(`{${key}`);
+    this.unsetAfterBraceBytes = utf8.encode(unsetJson === undefined ? '' : `{${key}${unsetJson}`);
+  }
+
+  /** Key and enum name in one piece, per enum value, made on first use; see keyedEnumName. */
+  private keyedNames: (Uint8Array | undefined)[][] | undefined = undefined;
+
+  /**
+   * The key (after `{` when `first`, else after `,`) and the quoted name of enum value `value`
+   * as one piece of bytes, or undefined when the value has no name in the dense table.
+   */
+  keyedEnumName(value: number, first: boolean): Uint8Array | undefined {
+    const names = this.enumNames!.dense;
+    if (!(value >= 0 && value < names.length)) return undefined;
+    this.keyedNames ??= [[], []];
+    const table = this.keyedNames[first ? 0 : 1]!;
+    const cached = table[value];
+    if (cached !== undefined) return cached;
+    const name = names[value];
+    if (name === undefined) return undefined;
+    const key = first ? this.keyAfterBraceBytes : this.keyAfterCommaBytes;
+    const piece = new Uint8Array(key.length + name.length);
+    piece.set(key);
+    piece.set(name, key.length);
+    table[value] = piece;
+    return piece;
   }
 
   message(): MessagePlan {

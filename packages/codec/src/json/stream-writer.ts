@@ -1,8 +1,8 @@
 import { putByte, putBytes } from './output.js';
-import { KIND_MESSAGE, LIST, WIRE_LEN } from './plan.js';
+import { KIND_ENUM, KIND_MESSAGE, LIST, SINGULAR, WIRE_LEN } from './plan.js';
 import type { FieldPlan, MessagePlan } from './plan.js';
 import { putTimestamp, readTimestamp, startTimestamp, writeScalar } from './values.js';
-import { buf, next, readTag, skipValue, valueStart } from './wire.js';
+import { buf, next, readTag, readVarint, skipValue, valueStart } from './wire.js';
 import { MAX_DEPTH } from './merged-writer.js';
 
 /**
@@ -34,10 +34,10 @@ export function writeStreamedMessage(plan: MessagePlan, start: number, end: numb
   const byNumber = plan.byNumber;
   /** The next item (field or oneof) to be written. */
   let position = 0;
+  /** No field written yet, nor the opening brace, which goes out with the first key. */
   let first = true;
   /** The list whose array is open: its next records add elements. */
   let openList: FieldPlan | undefined = undefined;
-  putByte(0x7b);
   let p = start;
   while (p < end) {
     let tag = buf[p]!;
@@ -74,7 +74,16 @@ export function writeStreamedMessage(plan: MessagePlan, start: number, end: numb
     if (at < position) return false;
     while (position < at) first = writeUnset(fields, items[position++]!, first);
     position = at + 1;
-    putBytes(first ? field.keyBytes : field.keyAfterCommaBytes);
+    if (field.kind === KIND_ENUM && field.cardinality === SINGULAR) {
+      // Key and name are appended together: enums (the datum keys above all) are common.
+      const keyed = field.keyedEnumName(readVarint(valueStart, valueEnd) | 0, first);
+      if (keyed !== undefined) {
+        putBytes(keyed);
+        first = false;
+        continue;
+      }
+    }
+    putBytes(first ? field.keyAfterBraceBytes : field.keyAfterCommaBytes);
     first = false;
     if (field.cardinality === LIST) {
       putByte(0x5b);
@@ -87,6 +96,7 @@ export function writeStreamedMessage(plan: MessagePlan, start: number, end: numb
   }
   if (openList !== undefined) putByte(0x5d);
   while (position < items.length) first = writeUnset(fields, items[position++]!, first);
+  if (first) putByte(0x7b);
   putByte(0x7d);
   return true;
 }
@@ -114,6 +124,6 @@ function writeUnset(fields: readonly FieldPlan[], item: number, first: boolean):
   if (item < 0) return first;
   const field = fields[item]!;
   if (field.unsetJson === undefined) return first;
-  putBytes(first ? field.unsetBytes : field.unsetAfterCommaBytes);
+  putBytes(first ? field.unsetAfterBraceBytes : field.unsetAfterCommaBytes);
   return false;
 }

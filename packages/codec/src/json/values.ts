@@ -1,7 +1,7 @@
 import { base64Encode } from '@bufbuild/protobuf/wire';
 import { JsonEncodeError } from './errors.js';
 import { formatFloat } from './numbers.js';
-import { putAscii, putByte, putBytes, putFiniteDouble, putInteger, putJsonString, putUnsigned } from './output.js';
+import { putAscii, putByte, putBytes, putFiniteDouble, putInteger, putJsonString, putPadded, putUnsigned } from './output.js';
 import {
   KIND_BOOL,
   KIND_BYTES,
@@ -22,7 +22,7 @@ import {
   WIRE_VARINT,
 } from './plan.js';
 import type { EnumNames, ValuePlan } from './plan.js';
-import { formatTimestamp } from './timestamp.js';
+import { civil, fractionDigits, splitTimestamp } from './timestamp.js';
 import {
   buf,
   high,
@@ -184,6 +184,26 @@ export function readTimestamp(start: number, end: number): void {
   }
 }
 
+/** Writes the Timestamp read as protojson does: `"YYYY-MM-DDTHH:MM:SS[.fff[fff[fff]]]Z"`. */
 export function putTimestamp(): void {
-  putAscii(formatTimestamp((secondsHigh | 0) * TWO_POW_32 + secondsLo, nanos));
+  splitTimestamp((secondsHigh | 0) * TWO_POW_32 + secondsLo, nanos);
+  putByte(0x22);
+  putPadded(civil.year, 4);
+  putByte(0x2d);
+  putPadded(civil.month, 2);
+  putByte(0x2d);
+  putPadded(civil.day, 2);
+  putByte(0x54);
+  putPadded(civil.hour, 2);
+  putByte(0x3a);
+  putPadded(civil.minute, 2);
+  putByte(0x3a);
+  putPadded(civil.second, 2);
+  const digits = fractionDigits(nanos);
+  if (digits > 0) {
+    putByte(0x2e);
+    putPadded(nanos / 10 ** (9 - digits), digits);
+  }
+  putByte(0x5a);
+  putByte(0x22);
 }
