@@ -14,18 +14,23 @@ export const civil = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 
  * seconds into `civil`.
  */
 export function splitTimestamp(seconds: number, nanos: number): void {
-  if (!(seconds >= MIN_SECONDS && seconds <= MAX_SECONDS)) {
-    throw new JsonEncodeError('invalid_timestamp', `google.protobuf.Timestamp seconds out of range: ${seconds}`);
-  }
-  if (!(nanos >= 0 && nanos <= MAX_NANOS)) {
-    throw new JsonEncodeError('invalid_timestamp', `google.protobuf.Timestamp nanos out of range: ${nanos}`);
-  }
+  checkTimestamp(seconds, nanos);
   const days = Math.floor(seconds / SECONDS_PER_DAY);
   const secondOfDay = seconds - days * SECONDS_PER_DAY;
   civil.hour = Math.floor(secondOfDay / 3600);
   civil.minute = Math.floor((secondOfDay % 3600) / 60);
   civil.second = secondOfDay % 60;
   civilDate(days);
+}
+
+/** Throws unless protojson would write this google.protobuf.Timestamp. */
+export function checkTimestamp(seconds: number, nanos: number): void {
+  if (!(seconds >= MIN_SECONDS && seconds <= MAX_SECONDS)) {
+    throw new JsonEncodeError('invalid_timestamp', `google.protobuf.Timestamp seconds out of range: ${seconds}`);
+  }
+  if (!(nanos >= 0 && nanos <= MAX_NANOS)) {
+    throw new JsonEncodeError('invalid_timestamp', `google.protobuf.Timestamp nanos out of range: ${nanos}`);
+  }
 }
 
 /**
@@ -38,8 +43,8 @@ export function formatTimestamp(seconds: number, nanos: number): string {
   return `"${date}T${two(civil.hour)}:${two(civil.minute)}:${two(civil.second)}${fraction(nanos)}Z"`;
 }
 
-/** Days since 1970-01-01 → year, month, day in the proleptic Gregorian calendar (H. Hinnant's algorithm). */
-function civilDate(days: number): void {
+/** Days since 1970-01-01 → civil.year, month, day in the proleptic Gregorian calendar (H. Hinnant's algorithm). */
+export function civilDate(days: number): void {
   const shifted = days + 719468;
   const era = Math.floor(shifted / 146097);
   const dayOfEra = shifted - era * 146097;

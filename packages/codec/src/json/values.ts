@@ -22,7 +22,7 @@ import {
   WIRE_VARINT,
 } from './plan.js';
 import type { EnumNames, ValuePlan } from './plan.js';
-import { civil, fractionDigits, splitTimestamp } from './timestamp.js';
+import { checkTimestamp, civil, civilDate, fractionDigits } from './timestamp.js';
 import {
   buf,
   high,
@@ -184,26 +184,45 @@ export function readTimestamp(start: number, end: number): void {
   }
 }
 
+const SECONDS_PER_DAY = 86400;
+/** Nanoseconds → the fraction digits protojson writes, by their count (0, 3, 6 or 9). */
+const FRACTION_DIVISORS = [1, 0, 0, 1000000, 0, 0, 1000, 0, 0, 1];
+/** `"YYYY-MM-DDTHH:MM:SS` of the last Timestamp written; the date part changes once a day. */
+const timestampPrefix = new Uint8Array(20);
+let prefixDay = Number.NaN;
+
 /** Writes the Timestamp read as protojson does: `"YYYY-MM-DDTHH:MM:SS[.fff[fff[fff]]]Z"`. */
 export function putTimestamp(): void {
-  splitTimestamp((secondsHigh | 0) * TWO_POW_32 + secondsLo, nanos);
-  putByte(0x22);
-  putPadded(civil.year, 4);
-  putByte(0x2d);
-  putPadded(civil.month, 2);
-  putByte(0x2d);
-  putPadded(civil.day, 2);
-  putByte(0x54);
-  putPadded(civil.hour, 2);
-  putByte(0x3a);
-  putPadded(civil.minute, 2);
-  putByte(0x3a);
-  putPadded(civil.second, 2);
+  const seconds = (secondsHigh | 0) * TWO_POW_32 + secondsLo;
+  checkTimestamp(seconds, nanos);
+  const days = Math.floor(seconds / SECONDS_PER_DAY);
+  if (days !== prefixDay) setPrefixDate(days);
+  const secondOfDay = seconds - days * SECONDS_PER_DAY;
+  const hour = (secondOfDay / 3600) | 0;
+  const secondOfHour = secondOfDay - hour * 3600;
+  const minute = (secondOfHour / 60) | 0;
+  setTwoDigits(12, hour);
+  setTwoDigits(15, minute);
+  setTwoDigits(18, secondOfHour - minute * 60);
+  putBytes(timestampPrefix);
   const digits = fractionDigits(nanos);
   if (digits > 0) {
     putByte(0x2e);
-    putPadded(nanos / 10 ** (9 - digits), digits);
+    putPadded(nanos / FRACTION_DIVISORS[digits]!, digits);
   }
   putByte(0x5a);
   putByte(0x22);
+}
+
+function setPrefixDate(days: number): void {
+  civilDate(days);
+  const text = `"${String(civil.year).padStart(4, '0')}-${String(civil.month).padStart(2, '0')}-${String(civil.day).padStart(2, '0')}T00:00:00`;
+  for (let i = 0; i < text.length; i++) timestampPrefix[i] = text.charCodeAt(i);
+  prefixDay = days;
+}
+
+function setTwoDigits(at: number, value: number): void {
+  const tens = (value / 10) | 0;
+  timestampPrefix[at] = 48 + tens;
+  timestampPrefix[at + 1] = 48 + (value - tens * 10);
 }
