@@ -36,10 +36,31 @@ export function outputString(): string {
   return text;
 }
 
-/** The text written so far as bytes of their own (a Buffer from Node's allocation pool). */
+/**
+ * Results are carved out of slabs of this size: an ArrayBuffer per record (or per few records,
+ * from Node's 8 KiB pool) costs more than writing the record. A slab stays in memory while any
+ * record cut from it does, as Node's pool does.
+ */
+const SLAB_SIZE = 64 * 1024;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+
+/** The text written so far as bytes of their own (a Buffer, which may share its ArrayBuffer). */
 export function outputBytes(): Uint8Array {
-  const bytes = Buffer.allocUnsafe(pos);
-  out.copy(bytes, 0, 0, pos);
+  const size = pos;
+  let bytes: Buffer;
+  if (size > SLAB_SIZE / 8) {
+    bytes = Buffer.allocUnsafeSlow(size);
+  } else {
+    if (slabUsed + size > slab.byteLength) {
+      slab = new ArrayBuffer(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    bytes = Buffer.from(slab, slabUsed, size);
+    // Kept 8-byte aligned, as Node's pool does.
+    slabUsed += (size + 7) & ~7;
+  }
+  out.copy(bytes, 0, 0, size);
   discardOutput();
   return bytes;
 }
