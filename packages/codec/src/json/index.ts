@@ -1,3 +1,3 @@
-export { protobufToJson } from './writer.js';
+export { protobufToJson, protobufToJsonBytes } from './writer.js';
 export { JsonEncodeError } from './errors.js';
 export type { JsonEncodeErrorReason } from './errors.js';

@@ -18,16 +18,6 @@ const FLOAT32_UNIQUE_DIGITS = 6;
 const float32Scratch = new Float32Array(1);
 const float32Bits = new Uint32Array(float32Scratch.buffer);
 
-export function formatDouble(value: number): string {
-  if (value !== value) return '"NaN"';
-  if (value === Infinity) return '"Infinity"';
-  if (value === -Infinity) return '"-Infinity"';
-  // JavaScript's shortest round-trip form and its notation thresholds match Go's for doubles,
-  // except that Go keeps the sign of negative zero.
-  if (value === 0) return 1 / value < 0 ? '-0' : '0';
-  return String(value);
-}
-
 /** `value` must already be a float32 (read with getFloat32). */
 export function formatFloat(value: number): string {
   if (value !== value) return '"NaN"';
@@ -227,16 +217,4 @@ function layout({ digits, exponent }: Decimal, exponential: boolean): string {
   if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
   if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
   return `${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-
-const TWO_POW_32 = 4294967296;
-/** Below 2^21 in the high word the whole value is an exact double. */
-const EXACT_HIGH_LIMIT = 0x200000;
-
-/** A 64-bit integer given as two 32-bit words, as the decimal text protojson quotes. */
-export function int64ToDecimal(lo: number, hi: number, signed: boolean): string {
-  const high = hi >>> 0;
-  if (high < EXACT_HIGH_LIMIT) return String(high * TWO_POW_32 + (lo >>> 0));
-  const unsigned = (BigInt(high) << 32n) | BigInt(lo >>> 0);
-  return (signed ? BigInt.asIntN(64, unsigned) : unsigned).toString();
 }

@@ -34,11 +34,11 @@ export const SINGULAR = 0;
 export const LIST = 1;
 export const MAP = 2;
 
-/** Enum value number → its JSON literal (the quoted name). */
+/** Enum value number → its JSON literal (the quoted name) as UTF-8. */
 export interface EnumNames {
   /** Dense table for the usual small non-negative numbers. */
-  readonly dense: readonly (string | undefined)[];
-  readonly sparse: ReadonlyMap<number, string>;
+  readonly dense: readonly (Uint8Array | undefined)[];
+  readonly sparse: ReadonlyMap<number, Uint8Array>;
 }
 
 /** How one value is read and written: the value part of a field, a list element, a map key or value. */
@@ -54,6 +54,8 @@ interface ValueSpec {
   readonly defaultJson: string;
 }
 
+const utf8 = new TextEncoder();
+
 /**
  * One field of a message plan (map keys and values use the same shape, without the field
  * parts). A class, so that the writer's hot paths only ever see one object shape.
@@ -64,6 +66,18 @@ export class FieldPlan {
   readonly packable: boolean;
   readonly enumNames: EnumNames | undefined;
   readonly defaultJson: string;
+  readonly defaultBytes: Uint8Array;
+  /** The key, with and without a leading comma, as UTF-8. */
+  readonly keyBytes: Uint8Array;
+  readonly keyAfterCommaBytes: Uint8Array;
+  /** The message's opening brace and the key: one append for a message's first field. */
+  readonly keyAfterBraceBytes: Uint8Array;
+  /** Key and value of the field when unset (empty when it is left out), with and without a leading comma. */
+  readonly unsetBytes: Uint8Array;
+  readonly unsetAfterCommaBytes: Uint8Array;
+  readonly unsetAfterBraceBytes: Uint8Array;
+  /** Index into the message's `items`: where this field (or its oneof) is written. */
+  position = -1;
   private readonly messageType: DescMessage | undefined;
   /** Resolved on first use: message types may refer to themselves. */
   private resolved: MessagePlan | undefined = undefined;
@@ -88,7 +102,38 @@ export class FieldPlan {
     this.packable = value.packable;
     this.enumNames = value.enumNames;
     this.defaultJson = value.defaultJson;
+    this.defaultBytes = utf8.encode(value.defaultJson);
     this.messageType = value.messageType;
+    this.keyBytes = utf8.encode(key);
+    this.keyAfterCommaBytes = utf8.encode(keyAfterComma);
+    this.unsetBytes = utf8.encode(unsetJson === undefined ? '' : key + unsetJson);
+    this.unsetAfterCommaBytes = utf8.encode(unsetJson === undefined ? '' : keyAfterComma + unsetJson);
+    this.keyAfterBraceBytes = utf8.encode(`{${key}`);
+    this.unsetAfterBraceBytes = utf8.encode(unsetJson === undefined ? '' : `{${key}${unsetJson}`);
+  }
+
+  /** Key and enum name in one piece, per enum value, made on first use; see keyedEnumName. */
+  private keyedNames: (Uint8Array | undefined)[][] | undefined = undefined;
+
+  /**
+   * The key (after `{` when `first`, else after `,`) and the quoted name of enum value `value`
+   * as one piece of bytes, or undefined when the value has no name in the dense table.
+   */
+  keyedEnumName(value: number, first: boolean): Uint8Array | undefined {
+    const names = this.enumNames!.dense;
+    if (!(value >= 0 && value < names.length)) return undefined;
+    this.keyedNames ??= [[], []];
+    const table = this.keyedNames[first ? 0 : 1]!;
+    const cached = table[value];
+    if (cached !== undefined) return cached;
+    const name = names[value];
+    if (name === undefined) return undefined;
+    const key = first ? this.keyAfterBraceBytes : this.keyAfterCommaBytes;
+    const piece = new Uint8Array(key.length + name.length);
+    piece.set(key);
+    piece.set(name, key.length);
+    table[value] = piece;
+    return piece;
   }
 
   message(): MessagePlan {
@@ -120,6 +165,8 @@ export interface MessagePlan {
   readonly oneofCount: number;
   readonly byNumber: readonly (FieldPlan | undefined)[];
   readonly sparseByNumber: ReadonlyMap<number, FieldPlan>;
+  /** Whether a field is a map (their entries are sorted, so they are never written in one pass). */
+  readonly hasMap: boolean;
   readonly frames: Frame[];
 }
 
@@ -165,6 +212,7 @@ export function messagePlan(schema: DescMessage): MessagePlan {
     oneofCount: schema.oneofs.length,
     byNumber,
     sparseByNumber,
+    hasMap: schema.fields.some((field) => field.fieldKind === 'map'),
     frames: [],
   };
   // Registered before the fields compile so self-referencing types terminate.
@@ -183,6 +231,7 @@ export function messagePlan(schema: DescMessage): MessagePlan {
       // Oneof members are declared together, so the group takes its first member's place.
       if (compiled.oneof < 0) items.push(compiled.slot);
       else if (compiled.oneof !== previousOneof) items.push(-(compiled.oneof + 1));
+      compiled.position = items.length - 1;
       previousOneof = compiled.oneof;
     }
   } catch (error) {
@@ -291,17 +340,18 @@ function enumSpec(descEnum: DescEnum): ValueSpec {
   if (descEnum.typeName === 'google.protobuf.NullValue') unsupported('google.protobuf.NullValue');
   const names = enumNames(descEnum);
   // An implicit-presence enum defaults to 0; Go writes its name (or the number if it has none).
-  const zero = names.dense[0] ?? names.sparse.get(0) ?? '0';
-  return { kind: KIND_ENUM, wireType: WIRE_VARINT, packable: true, enumNames: names, messageType: undefined, defaultJson: zero };
+  const zero = names.dense[0] ?? names.sparse.get(0);
+  const zeroJson = zero === undefined ? '0' : new TextDecoder().decode(zero);
+  return { kind: KIND_ENUM, wireType: WIRE_VARINT, packable: true, enumNames: names, messageType: undefined, defaultJson: zeroJson };
 }
 
 function enumNames(descEnum: DescEnum): EnumNames {
   const cached = enumTables.get(descEnum);
   if (cached !== undefined) return cached;
-  const dense: (string | undefined)[] = [];
-  const sparse = new Map<number, string>();
+  const dense: (Uint8Array | undefined)[] = [];
+  const sparse = new Map<number, Uint8Array>();
   for (const value of descEnum.values) {
-    const literal = JSON.stringify(value.name);
+    const literal = utf8.encode(JSON.stringify(value.name));
     if (value.number >= 0 && value.number < DENSE_LIMIT) {
       while (dense.length <= value.number) dense.push(undefined);
       // With allow_alias the first declared name wins, as in Go.

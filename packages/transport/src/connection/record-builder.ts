@@ -3,7 +3,7 @@ import { BinaryReader } from '@bufbuild/protobuf/wire';
 import {
   PayloadDecodeError,
   PayloadSchema,
-  protobufToJson,
+  protobufToJsonBytes,
   recordMetadata,
   transformPayload,
   VehicleAlertsSchema,
@@ -84,7 +84,7 @@ export function buildRecord(input: RecordInput): BuiltRecord {
       txid: input.txid,
       socketId: input.socketId,
       receivedAt: input.receivedAt,
-      payload: asJson ? Buffer.from(protobufToJson(schema, protobuf), 'utf8') : protobuf,
+      payload: asJson ? protobufToJsonBytes(schema, protobuf) : protobuf,
       encoding: asJson ? 'json' : 'protobuf',
       metadata,
     },
