@@ -216,7 +216,10 @@ async function calibrate(
 function logPhase(env: BenchEnvironment, phase: LoadPhaseResult): void {
   env.log(
     `  → ${targetNames[phase.kind]} ${phase.purpose}: acked ${Math.round(phase.ackedPerSecond)}/s of ${Math.round(phase.offeredPerSecond)}/s offered, ` +
-      `server cpu ${Math.round(phase.serverCpuShare * 100)}%, p50 ${phase.latency.p50.toFixed(2)} ms, p99 ${phase.latency.p99.toFixed(2)} ms` +
+      `server cpu ${Math.round(phase.serverCpuShare * 100)}% (waited ${Math.round(phase.serverWaitShare * 100)}%), ` +
+      `simulator cpu ${Math.round(phase.loadCpuShare * 100)}% (waited ${Math.round(phase.loadWaitShare * 100)}%), p50 ${phase.latency.p50.toFixed(2)} ms, p99 ${phase.latency.p99.toFixed(2)} ms, ` +
+      `longest stall server ${phase.serverStalls.loopDelayMaxMs.toFixed(0)} ms (GC ${phase.serverStalls.gcMaxPauseMs.toFixed(0)}), ` +
+      `simulator ${phase.loadStalls.loopDelayMaxMs.toFixed(0)} ms (GC ${phase.loadStalls.gcMaxPauseMs.toFixed(0)})` +
       (phase.problems.length > 0 ? `, PROBLEMS: ${phase.problems.join('; ')}` : ''),
   );
 }

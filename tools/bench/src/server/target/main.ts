@@ -6,6 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { emitToParent, serveParent, settingsFromArgv } from '../ipc.js';
+import { runQueueWaitUs } from '../../process-cpu.js';
+import { noStalls, StallWindow } from '../stall-window.js';
 import type { RunningTarget, TargetEvents, TargetProtocol, TargetSettings, TargetStats } from './protocol.js';
 
 const settings = settingsFromArgv<TargetSettings>();
@@ -38,6 +40,7 @@ async function stats(gc: boolean, withMetrics: boolean): Promise<TargetStats> {
   return {
     atMs: Number(process.hrtime.bigint()) / 1e6,
     cpuUs: cpu.user + cpu.system,
+    runQueueWaitUs: runQueueWaitUs(),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     heapTotalBytes: memory.heapTotal,
@@ -66,10 +69,16 @@ async function profile(params: TargetProtocol['profile']['params']): Promise<nul
   return null;
 }
 
+const stallWindow = new StallWindow();
 const server = await start();
 serveParent<TargetProtocol>({
   stats: ({ gc, metrics }) => stats(gc, metrics),
   profile,
+  stalls({ window }) {
+    if (window === 'close') return stallWindow.close();
+    stallWindow.open();
+    return noStalls;
+  },
   async stop() {
     await server.close();
     setImmediate(() => process.exit(0));
