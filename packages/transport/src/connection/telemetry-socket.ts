@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { TransportDispatcher } from '../dispatcher.js';
@@ -12,6 +13,11 @@ export type PauseReason = 'pending-acks' | 'send-buffer' | 'dispatcher' | 'shutd
 
 export interface TelemetrySocketOptions {
   readonly ws: WebSocket;
+  /**
+   * The connection under the WebSocket (the TLS socket). When given, the answers to all frames
+   * of one read are written together (one TLS record and one send instead of one per frame).
+   */
+  readonly transport?: Duplex | undefined;
   readonly info: ConnectionInfo;
   readonly dispatcher: TransportDispatcher;
   readonly metrics: TransportMetrics;
@@ -27,6 +33,8 @@ export interface TelemetrySocketOptions {
   /** Called whenever the records awaiting reliable acks change (graceful shutdown waits on them). */
   readonly onPendingChanged?: (() => void) | undefined;
 }
+
+const binaryFrame = { binary: true } as const;
 
 /**
  * One vehicle connection: feeds its binary frames, in order, to a {@link FrameProcessor}, writes
@@ -103,6 +111,13 @@ export class TelemetrySocket {
   /** Starts reading frames and the keepalive. */
   start(): void {
     const ws = this.#ws;
+    const { transport } = this.#options;
+    if (transport !== undefined) {
+      // ws parses a read and emits its frames synchronously from its own 'data' listener: cork
+      // before it and uncork after it, and the acks of that read leave in one write, in order.
+      transport.prependListener('data', () => transport.cork());
+      transport.on('data', () => transport.uncork());
+    }
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('pong', () => this.#heard());
     ws.on('ping', () => this.#heard());
@@ -167,16 +182,21 @@ export class TelemetrySocket {
 
   #send(frame: Uint8Array): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
-    this.#ws.send(frame, { binary: true }, (error) => {
-      if (error !== undefined && error !== null) {
-        this.#options.metrics.socketErrTotal.add(1);
-        this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
-        return;
-      }
-      if (this.#ws.bufferedAmount <= this.#options.limits.maxBufferedBytes / 2) this.resume('send-buffer');
-    });
+    this.#ws.send(frame, binaryFrame, this.#afterSend);
     if (this.#ws.bufferedAmount >= this.#options.limits.maxBufferedBytes) this.pause('send-buffer');
   }
+
+  /** One callback for every send of this socket, rather than a closure per ack. */
+  readonly #afterSend = (error?: Error | null): void => {
+    if (error !== undefined && error !== null) {
+      this.#options.metrics.socketErrTotal.add(1);
+      this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
+      return;
+    }
+    if (this.#pauseReasons.has('send-buffer') && this.#ws.bufferedAmount <= this.#options.limits.maxBufferedBytes / 2) {
+      this.resume('send-buffer');
+    }
+  };
 
   #onPendingChanged(pending: number, bytes: number): void {
     const { maxPendingAcks, maxPendingBytes } = this.#options.limits;

@@ -225,24 +225,14 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
   }
 
   #accept(ws: WebSocket, request: IncomingMessage): void {
+    // Read what is needed here: the closures created below live as long as the socket, and one
+    // that captured the request would keep it (headers, parser state) alive with them.
     const tlsSocket = request.socket as TLSSocket;
-    const identity = identityOf(tlsSocket);
-    const header = (name: string): string => {
-      const value = request.headers[name];
-      return (Array.isArray(value) ? value[0] : value) ?? '';
-    };
-    const socketId = socketIdFromHeader(request.headers['x-txid'] === undefined ? undefined : header('x-txid'));
-    const requestLog = {
-      socket_id: socketId,
-      txid: socketId,
-      network_interface: header('x-network-interface'),
-      version: header('version'),
-      user_agent: header('user-agent'),
-      'X-Forwarded-For': header('x-forwarded-for'),
-      method: request.method,
-      path: request.url,
-      remote_ip: tlsSocket.remoteAddress,
-    };
+    this.#open(ws, tlsSocket, identityOf(tlsSocket), requestLogOf(request, tlsSocket));
+  }
+
+  #open(ws: WebSocket, tlsSocket: TLSSocket, identity: IdentityResult, requestLog: RequestLog): void {
+    const socketId = requestLog.socket_id;
     if (!identity.ok) {
       this.#logger.error(
         {
@@ -275,6 +265,7 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     const rateLimit = rateLimiter?.forKey(rateLimitKey);
     const socket = new TelemetrySocket({
       ws,
+      transport: tlsSocket,
       info,
       dispatcher: this.#options.dispatcher,
       metrics: this.#metrics,
@@ -283,8 +274,8 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
       encoding: this.#options.transmitDecodedRecords === true ? 'json' : 'protobuf',
       trackedVins: this.#trackedVins,
       admitFrame: rateLimit === undefined ? undefined : () => rateLimit.tryAcquire(),
-      afterFrame: () => this.#checkSaturation(),
-      onPendingChanged: () => this.#onPendingChanged(),
+      afterFrame: this.#checkSaturation,
+      onPendingChanged: this.#onPendingChanged,
       onClosed: (closed, disconnection) => {
         rateLimiter?.delete(rateLimitKey);
         this.#registry.delete(closed);
@@ -323,12 +314,13 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     }
   }
 
-  #checkSaturation(): void {
+  // Arrow functions: every socket is handed the same two callbacks, not a pair of closures each.
+  readonly #checkSaturation = (): void => {
     if (this.#saturated || !isSaturated(this.#options.dispatcher, this.#logger)) return;
     this.#saturated = true;
     this.#logger.warn({ sockets: this.#registry.size }, 'dispatcher_saturated_pausing_reads');
     for (const socket of this.#registry) socket.pause('dispatcher');
-  }
+  };
 
   #onDispatcherDrained(): void {
     if (!this.#saturated) return;
@@ -337,9 +329,9 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     for (const socket of this.#registry) socket.resume('dispatcher');
   }
 
-  #onPendingChanged(): void {
+  readonly #onPendingChanged = (): void => {
     for (const check of this.#pendingWaiters) check();
-  }
+  };
 }
 
 function isSaturated(dispatcher: TransportDispatcher, logger: Logger): boolean {
@@ -361,6 +353,38 @@ function identityOf(tlsSocket: TLSSocket): IdentityResult {
   } catch {
     return { ok: false, reason: 'unauthorized-certificate', issuerCommonName: '', subjectCommonName: '' };
   }
+}
+
+/** What the `socket_connected` log line says about an upgrade request. */
+interface RequestLog {
+  readonly socket_id: string;
+  readonly txid: string;
+  readonly network_interface: string;
+  readonly version: string;
+  readonly user_agent: string;
+  readonly 'X-Forwarded-For': string;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly remote_ip: string | undefined;
+}
+
+function requestLogOf(request: IncomingMessage, tlsSocket: TLSSocket): RequestLog {
+  const header = (name: string): string => {
+    const value = request.headers[name];
+    return (Array.isArray(value) ? value[0] : value) ?? '';
+  };
+  const socketId = socketIdFromHeader(request.headers['x-txid'] === undefined ? undefined : header('x-txid'));
+  return {
+    socket_id: socketId,
+    txid: socketId,
+    network_interface: header('x-network-interface'),
+    version: header('version'),
+    user_agent: header('user-agent'),
+    'X-Forwarded-For': header('x-forwarded-for'),
+    method: request.method,
+    path: request.url,
+    remote_ip: tlsSocket.remoteAddress,
+  };
 }
 
 function isStatusPath(request: IncomingMessage): boolean {
