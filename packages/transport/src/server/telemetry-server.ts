@@ -19,6 +19,9 @@ import { createTransportMetrics, meterName, type TransportMetrics } from '../met
 import { connectivityRecord, connectivityRecordType, type ConnectivityStatus } from './connectivity.js';
 import { SocketRegistry } from './socket-registry.js';
 
+/** The keepalive sweep runs at least this often, so pings stay close to their interval. */
+const maxKeepaliveSweepMs = 1_000;
+
 /** The most VINs `vinsSignalTracking` may name (one metric series per VIN and record type). */
 export const maxTrackedVins = 20;
 
@@ -79,6 +82,8 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
   readonly #connectionGauge: ObservableGauge;
   readonly #observeConnections = (result: ObservableResult): void => result.observe(this.#registry.size);
   readonly #unsubscribeDrain: () => void;
+  /** One timer pings every socket when it is due; see `#sweepKeepalive`. */
+  readonly #keepaliveSweep: NodeJS.Timeout;
   #saturated = false;
   #closing: Promise<void> | undefined;
   #pendingWaiters = new Set<() => void>();
@@ -118,6 +123,10 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
       perMessageDeflate: false,
     });
     this.#unsubscribeDrain = options.dispatcher.onDrain(() => this.#onDispatcherDrained());
+    // Each socket is pinged between pingIntervalMs and one sweep period after its last ping.
+    const sweepMs = Math.min(this.#limits.pingIntervalMs, maxKeepaliveSweepMs);
+    this.#keepaliveSweep = setInterval(this.#sweepKeepalive, sweepMs);
+    this.#keepaliveSweep.unref();
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -178,6 +187,7 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
   async #shutdown(drainTimeoutMs: number): Promise<void> {
     const stopped = new Promise<void>((resolve) => this.#https.close(() => resolve()));
     this.#https.closeIdleConnections();
+    clearInterval(this.#keepaliveSweep);
     for (const socket of this.#registry) socket.pause('shutdown');
     await this.#waitForAcks(drainTimeoutMs);
     await Promise.all(this.sockets().map((socket) => socket.close(1001, 'server shutting down')));
@@ -320,6 +330,14 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     this.#saturated = true;
     this.#logger.warn({ sockets: this.#registry.size }, 'dispatcher_saturated_pausing_reads');
     for (const socket of this.#registry) socket.pause('dispatcher');
+  };
+
+  // setImmediate: after an event-loop stall, pongs already received are read before the idle check.
+  readonly #sweepKeepalive = (): void => {
+    setImmediate(() => {
+      const now = Date.now();
+      for (const socket of this.#registry) socket.keepAlive(now);
+    });
   };
 
   #onDispatcherDrained(): void {
