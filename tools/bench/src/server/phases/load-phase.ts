@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Summary } from '@fleet-telemetry/vehicle-sim';
 import type { LatencyPercentiles, LoadEvents, LoadMark, LoadProtocol, LoadSettings } from '../load/protocol.js';
 import { Child } from '../processes.js';
@@ -30,7 +31,11 @@ export interface LoadPhaseSpec {
   readonly settleMs: number;
   readonly windowMs: number;
   readonly seed: number;
-  /** Write a CPU profile of the server during the window to this file. */
+  /**
+   * Write a CPU profile of the server during the window to this file, and the simulator's
+   * profiles of its whole run into a directory beside it (`<name>-simulator/`, one file per
+   * thread: the largest is the main thread's).
+   */
   readonly profileFile?: string | undefined;
 }
 
@@ -92,6 +97,7 @@ export async function runLoadPhase(spec: LoadPhaseSpec, env: BenchEnvironment): 
       settings,
       cpu: env.pin ? loadCpu : undefined,
       sources: env.sources,
+      nodeFlags: spec.profileFile === undefined ? [] : simulatorProfileFlags(spec.profileFile),
     });
     try {
       return await measure(spec, env, target, load);
@@ -101,6 +107,15 @@ export async function runLoadPhase(spec: LoadPhaseSpec, env: BenchEnvironment): 
   } finally {
     await stopTarget(target);
   }
+}
+
+/**
+ * Node writes the simulator's profiles when it exits (it exits by itself once stopped): one per
+ * thread, tsx's loader thread included, so they get a directory rather than one name.
+ */
+function simulatorProfileFlags(serverProfileFile: string): string[] {
+  const directory = join(dirname(serverProfileFile), `${basename(serverProfileFile, '.cpuprofile')}-simulator`);
+  return ['--cpu-prof', `--cpu-prof-dir=${directory}`];
 }
 
 async function measure(
