@@ -166,6 +166,7 @@ export function formatLoadPhases(result: BenchResult): string {
     ),
     ...result.profiles.map((profile) => ({ run: 'prof', phase: profile.phase })),
   ];
+  if (phases.length === 0) return '';
   const legend = [
     'wait: share of the window each process was runnable but another process had its core (/proc/self/schedstat);',
     'stall: longest event-loop delay, ms; gc: longest GC pause, ms; server (srv) and simulator (sim), over the window',

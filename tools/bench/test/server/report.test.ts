@@ -91,6 +91,10 @@ describe('tables', () => {
     expect(lines.at(-1)).toMatch(/^stall: longest event-loop delay/);
     expect(formatMemoryPhases(result)).toMatch(/1\s+ours\s+10,000\s+95\s+213\s+12\.0\s+6\.0/);
   });
+
+  it('leaves out the load table of a memory-only run', () => {
+    expect(formatLoadPhases(benchResult([{ run: 1, memory: result.runs[0]!.memory }]))).toBe('');
+  });
 });
 
 describe('nextOfferedLoad', () => {
