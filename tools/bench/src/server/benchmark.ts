@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchEnvironment } from './phases/environment.js';
 import { targetNames } from './phases/environment.js';
-import { runLoadPhase, type LoadPhaseResult } from './phases/load-phase.js';
+import { runLoadPhase, simulatorProfileFile, type LoadPhaseResult } from './phases/load-phase.js';
 import { runMemoryPhase, type MemoryPhaseResult } from './phases/memory-phase.js';
 import { summarizeCpuProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 import type { TargetKind } from './target/protocol.js';
@@ -46,6 +46,8 @@ export interface ProfileResult {
   readonly file: string;
   readonly phase: LoadPhaseResult;
   readonly summary: ProfileSummary;
+  /** Whose profile: the server's (default) or the simulator's driving it. */
+  readonly process?: 'server' | 'simulator';
 }
 
 export interface BenchResult {
@@ -172,6 +174,9 @@ export async function runBenchmark(plan: BenchPlan, env: BenchEnvironment): Prom
       );
       const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
       profiles.push({ kind, file, phase, summary: summarizeCpuProfile(profile) });
+      const simulatorFile = simulatorProfileFile(file);
+      const simulatorProfile = JSON.parse(await readFile(simulatorFile, 'utf8')) as CpuProfile;
+      profiles.push({ kind, file: simulatorFile, phase, summary: summarizeCpuProfile(simulatorProfile), process: 'simulator' });
     }
   }
   return { calibration, runs, profiles };

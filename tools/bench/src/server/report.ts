@@ -108,7 +108,7 @@ function problemsOf(result: BenchResult): string[] {
       ...ofServers(run.run, 'half', run.half),
       ...ofServers(run.run, 'idle', run.memory),
     ]),
-    ...result.profiles.flatMap((profile) => located(`${targetNames[profile.kind]} profiled`, profile.phase.problems)),
+    ...result.profiles.filter((profile) => profile.process !== 'simulator').flatMap((profile) => located(`${targetNames[profile.kind]} profiled`, profile.phase.problems)),
   ];
 }
 

@@ -6,6 +6,7 @@ import { loadPkiIdentities, runSimulation, type Progress } from '@fleet-telemetr
 import { runQueueWaitUs } from '../../process-cpu.js';
 import { emitToParent, serveParent, settingsFromArgv } from '../ipc.js';
 import { StallWindow } from '../stall-window.js';
+import { profileWindow } from '../window-profiler.js';
 import { LatencyWindow } from './latency-window.js';
 import type { LoadEvents, LoadMark, LoadProtocol, LoadSettings, LoadSnapshot } from './protocol.js';
 
@@ -74,6 +75,7 @@ serveParent<LoadProtocol>({
         }
       });
     }),
+  profile: profileWindow,
   async stop() {
     stopSending.abort();
     const summary = await run;

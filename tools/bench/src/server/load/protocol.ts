@@ -1,5 +1,6 @@
 import type { Summary } from '@fleet-telemetry/vehicle-sim';
 import type { Stalls } from '../stall-window.js';
+import type { ProfileParams } from '../window-profiler.js';
 
 /** How the benchmark drives the vehicle simulator in the load process. */
 export interface LoadSettings {
@@ -52,6 +53,8 @@ export type LoadProtocol = {
   /** Opens or closes the measurement window at the simulator's next progress tick. */
   mark: { params: { readonly window: 'open' | 'close' }; result: LoadMark };
   /** Stops sending, waits for the answers in flight, and returns the run's summary. */
+  /** CPU profile of the simulator's main thread between `start` and `stop`, written as a `.cpuprofile`. */
+  profile: { params: ProfileParams; result: null };
   stop: { params: null; result: Summary };
 };
 

@@ -32,9 +32,8 @@ export interface LoadPhaseSpec {
   readonly windowMs: number;
   readonly seed: number;
   /**
-   * Write a CPU profile of the server during the window to this file, and the simulator's
-   * profiles of its whole run into a directory beside it (`<name>-simulator/`, one file per
-   * thread: the largest is the main thread's).
+   * Write a CPU profile of the server during the window to this file, and one of the simulator
+   * beside it (`<name>-simulator.cpuprofile`).
    */
   readonly profileFile?: string | undefined;
 }
@@ -97,7 +96,6 @@ export async function runLoadPhase(spec: LoadPhaseSpec, env: BenchEnvironment): 
       settings,
       cpu: env.pin ? loadCpu : undefined,
       sources: env.sources,
-      nodeFlags: spec.profileFile === undefined ? [] : simulatorProfileFlags(spec.profileFile),
     });
     try {
       return await measure(spec, env, target, load);
@@ -109,13 +107,9 @@ export async function runLoadPhase(spec: LoadPhaseSpec, env: BenchEnvironment): 
   }
 }
 
-/**
- * Node writes the simulator's profiles when it exits (it exits by itself once stopped): one per
- * thread, tsx's loader thread included, so they get a directory rather than one name.
- */
-function simulatorProfileFlags(serverProfileFile: string): string[] {
-  const directory = join(dirname(serverProfileFile), `${basename(serverProfileFile, '.cpuprofile')}-simulator`);
-  return ['--cpu-prof', `--cpu-prof-dir=${directory}`];
+/** Where the simulator's profile of a window goes: beside the server's. */
+export function simulatorProfileFile(serverProfileFile: string): string {
+  return join(dirname(serverProfileFile), `${basename(serverProfileFile, '.cpuprofile')}-simulator.cpuprofile`);
 }
 
 async function measure(
@@ -144,7 +138,10 @@ async function measure(
     const rampMs = performance.now() - rampStarted;
     await sleep(spec.settleMs);
 
-    if (spec.profileFile !== undefined) await target.child.request('profile', { action: 'start' }, 10_000);
+    if (spec.profileFile !== undefined) {
+      await target.child.request('profile', { action: 'start' }, 10_000);
+      await load.request('profile', { action: 'start' }, 10_000);
+    }
     const open = await load.request('mark', { window: 'open' }, 10_000);
     await target.child.request('stalls', { window: 'open' }, 10_000);
     const serverOpen = await target.child.request('stats', { gc: false, metrics: false }, 10_000);
@@ -154,6 +151,7 @@ async function measure(
     const serverClose = await target.child.request('stats', { gc: false, metrics: false }, 10_000);
     if (spec.profileFile !== undefined) {
       await target.child.request('profile', { action: 'stop', file: spec.profileFile }, 60_000);
+      await load.request('profile', { action: 'stop', file: simulatorProfileFile(spec.profileFile) }, 60_000);
     }
     const loadAverage = loadavg()[0] ?? 0;
 
