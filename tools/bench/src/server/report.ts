@@ -164,7 +164,8 @@ export function formatLoadPhases(result: BenchResult): string {
         .filter((phase) => phase !== undefined)
         .map((phase) => ({ run: String(run.run), phase })),
     ),
-    ...result.profiles.map((profile) => ({ run: 'prof', phase: profile.phase })),
+    // A profiled phase has two profiles (server and simulator) but is one row.
+    ...result.profiles.filter((profile) => profile.process !== 'simulator').map((profile) => ({ run: 'prof', phase: profile.phase })),
   ];
   if (phases.length === 0) return '';
   const legend = [
