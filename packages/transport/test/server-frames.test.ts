@@ -70,6 +70,21 @@ describe('frames from a vehicle', () => {
     expect(sink.records.map((record) => record.txid)).toEqual(sent.map((frame) => frame.txid));
   });
 
+  it('answers the frames of one read in one write, in order', async () => {
+    const sink = new MemorySink({ confirmsWrites: false });
+    const { client } = await start({ routes: { V: [sink] } });
+    const transport = client.transport!;
+    let reads = 0;
+    transport.on('data', () => (reads += 1));
+    // Corked, the five frames leave the client in one TLS record, so the server reads them at once.
+    transport.cork();
+    for (let index = 0; index < 5; index += 1) client.send(streamFrame({ txid: `batch-${index}`, topic: 'V', payload: vehicleData() }));
+    transport.uncork();
+    const answers = (await client.messages(5)).map(readResponse);
+    expect(answers.map((answer) => answer.txid)).toEqual(['batch-0', 'batch-1', 'batch-2', 'batch-3', 'batch-4']);
+    expect(reads).toBe(1);
+  });
+
   it('overwrites a spoofed VIN with the certificate’s for V, alerts, errors and connectivity', async () => {
     const sink = new MemorySink({ confirmsWrites: false });
     const { client } = await start({ routes: { V: [sink], alerts: [sink], errors: [sink], connectivity: [sink] } });

@@ -82,3 +82,18 @@ export class CpuWindow {
 function cpuMsOf(source: CpuSource): number | undefined {
   return typeof source === 'number' ? processCpuMs(source) : threadCpuMs(source.pid, source.tid);
 }
+
+/**
+ * Time the calling process's main thread has spent runnable but waiting for a CPU, in µs, from
+ * `/proc/self/schedstat` (its second field, ns); `undefined` where the kernel does not report it.
+ * A latency measured while this grows is partly the scheduler's: other processes held the core.
+ */
+export function runQueueWaitUs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/schedstat', 'utf8').trim().split(' ');
+    const waitNs = Number(fields[1]);
+    return Number.isFinite(waitNs) ? waitNs / 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

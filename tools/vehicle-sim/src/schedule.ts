@@ -16,6 +16,16 @@ export function dueAt(index: number, ratePerSecond: number): number {
   return (index * 1000) / ratePerSecond;
 }
 
+/**
+ * When a payload built at `builtAtMs` is rebuilt. The first one lives a random share of the period
+ * (`random` in [0, 1)): vehicles that start together would otherwise rebuild all their payloads
+ * in the same instant of every period, a burst no real fleet makes and one that stalls the
+ * simulator, and so every ack it is timing, once per period.
+ */
+export function refreshDueAt(builtAtMs: number, periodMs: number, first: boolean, random: number): number {
+  return builtAtMs + (first ? Math.max(random, Number.EPSILON) * periodMs : periodMs);
+}
+
 /** One vehicle's (or the connection ramp's) pacing state. */
 export class Pacer {
   private sentCount = 0;

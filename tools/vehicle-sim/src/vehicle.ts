@@ -9,7 +9,7 @@ import { MixSequencer, type Mix } from './mix.js';
 import { payloadEncoders } from './payloads/index.js';
 import { advanceVehicleState, initialVehicleState, type VehicleState } from './payloads/vehicle-state.js';
 import { createRandom, type Random } from './random.js';
-import { Pacer } from './schedule.js';
+import { Pacer, refreshDueAt } from './schedule.js';
 import type { RunStats } from './stats.js';
 import { createTxidPrefix, readSequence } from './txid.js';
 
@@ -63,6 +63,8 @@ export class SimulatedVehicle {
   private readonly sequencer: MixSequencer;
   private readonly topicBytes: readonly Uint8Array[];
   private readonly templates: (FrameTemplate | undefined)[];
+  /** Per topic, when its template is rebuilt (epoch ms). */
+  private readonly refreshAtMs: number[];
   private readonly txidPrefix = createTxidPrefix();
   private readonly txidPrefixBytes = textEncoder.encode(this.txidPrefix);
   private readonly messageIdPrefix = createTxidPrefix();
@@ -82,6 +84,7 @@ export class SimulatedVehicle {
     this.sequencer = new MixSequencer(settings.mix, index);
     this.topicBytes = settings.mix.map((entry) => textEncoder.encode(entry.topic));
     this.templates = settings.mix.map(() => undefined);
+    this.refreshAtMs = settings.mix.map(() => Number.NEGATIVE_INFINITY);
   }
 
   get status(): VehicleStatus {
@@ -219,7 +222,7 @@ export class SimulatedVehicle {
   private template(topicIndex: number, nowMs: number): FrameTemplate {
     const epochMs = Math.floor(performance.timeOrigin + nowMs);
     const current = this.templates[topicIndex];
-    if (current !== undefined && epochMs - current.builtAtMs < this.settings.payloadRefreshMs) return current;
+    if (current !== undefined && epochMs < (this.refreshAtMs[topicIndex] ?? 0)) return current;
     const seconds = (epochMs - this.stateAdvancedAtMs) / 1000;
     if (seconds > 0) {
       advanceVehicleState(this.state, seconds, this.random);
@@ -235,6 +238,7 @@ export class SimulatedVehicle {
       createdAtMs: epochMs,
     });
     this.templates[topicIndex] = template;
+    this.refreshAtMs[topicIndex] = refreshDueAt(epochMs, this.settings.payloadRefreshMs, current === undefined, this.random.next());
     return template;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../src/random.js';
-import { dueAt, framesDue, Pacer } from '../src/schedule.js';
+import { dueAt, framesDue, Pacer, refreshDueAt } from '../src/schedule.js';
 
 describe('framesDue', () => {
   it('counts the first frame at the start and one more every 1/rate', () => {
@@ -73,5 +73,18 @@ describe('Pacer', () => {
   it('rejects a rate that is not positive', () => {
     expect(() => new Pacer(0, 0)).toThrow(RangeError);
     expect(() => new Pacer(Number.NaN, 0)).toThrow(RangeError);
+  });
+});
+
+describe('refreshDueAt', () => {
+  it('spreads first refreshes over one period, then keeps the period', () => {
+    const random = createRandom(7);
+    const first = Array.from({ length: 1_000 }, () => refreshDueAt(5_000, 1_000, true, random.next()) - 5_000);
+    expect(Math.min(...first)).toBeGreaterThan(0);
+    expect(Math.max(...first)).toBeLessThanOrEqual(1_000);
+    // Spread out, not bunched: every tenth of the period gets some of them.
+    const tenths = new Set(first.map((delay) => Math.min(9, Math.floor(delay / 100))));
+    expect(tenths.size).toBe(10);
+    expect(refreshDueAt(5_000, 1_000, false, 0.3)).toBe(6_000);
   });
 });

@@ -44,6 +44,8 @@ export interface FrameProcessorOptions {
   readonly now?: (() => number) | undefined;
 }
 
+const noBytes: ReadonlyMap<string, number> = new Map();
+
 /**
  * The per-socket frame pipeline: every binary frame, in arrival order, goes through
  * size → rate limit → envelope → sender check → payload transform → dispatch, and gets its answer
@@ -55,7 +57,8 @@ export class FrameProcessor {
   readonly #maxFrameBytes: number;
   readonly #encoding: PayloadEncoding;
   readonly #now: () => number;
-  readonly #bytesByRecordType = new Map<string, number>();
+  /** Created with the first record: an idle connection does not carry one. */
+  #bytesByRecordType: Map<string, number> | undefined;
   #lastTypeAttributes: Readonly<{ record_type: string }> | undefined;
   #pendingAcks = 0;
   #pendingBytes = 0;
@@ -79,7 +82,7 @@ export class FrameProcessor {
 
   /** Payload bytes handed to the sinks so far, by record type (logged on disconnect). */
   get bytesByRecordType(): ReadonlyMap<string, number> {
-    return this.#bytesByRecordType;
+    return this.#bytesByRecordType ?? noBytes;
   }
 
   process(frame: Uint8Array): void {
@@ -209,7 +212,8 @@ export class FrameProcessor {
     const { metrics, trackedVins } = this.#options;
     const typeAttributes = this.#typeAttributes(record.recordType);
     const size = record.payload.length;
-    this.#bytesByRecordType.set(record.recordType, (this.#bytesByRecordType.get(record.recordType) ?? 0) + size);
+    const bytes = (this.#bytesByRecordType ??= new Map());
+    bytes.set(record.recordType, (bytes.get(record.recordType) ?? 0) + size);
     metrics.recordTotal.add(1, typeAttributes);
     metrics.recordSizeBytesTotal.add(size, typeAttributes);
     if (signalCount > 0) {

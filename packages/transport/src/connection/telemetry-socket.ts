@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { TransportDispatcher } from '../dispatcher.js';
@@ -10,8 +11,16 @@ import type { PayloadEncoding } from '@fleet-telemetry/sink-api';
 /** Why a socket is not being read. Reading resumes once no reason is left. */
 export type PauseReason = 'pending-acks' | 'send-buffer' | 'dispatcher' | 'shutdown';
 
+/** Pause reasons as bits of one number: a socket carries no set of them. */
+const pauseBits: Readonly<Record<PauseReason, number>> = { 'pending-acks': 1, 'send-buffer': 2, dispatcher: 4, shutdown: 8 };
+
 export interface TelemetrySocketOptions {
   readonly ws: WebSocket;
+  /**
+   * The connection under the WebSocket (the TLS socket). When given, the answers to all frames
+   * of one read are written together (one TLS record and one send instead of one per frame).
+   */
+  readonly transport?: Duplex | undefined;
   readonly info: ConnectionInfo;
   readonly dispatcher: TransportDispatcher;
   readonly metrics: TransportMetrics;
@@ -28,6 +37,16 @@ export interface TelemetrySocketOptions {
   readonly onPendingChanged?: (() => void) | undefined;
 }
 
+const binaryFrame = { binary: true } as const;
+
+// Shared by every socket: listeners are called with the emitting stream as `this`.
+function corkBeforeRead(this: Duplex): void {
+  this.cork();
+}
+function uncorkAfterRead(this: Duplex): void {
+  this.uncork();
+}
+
 /**
  * One vehicle connection: feeds its binary frames, in order, to a {@link FrameProcessor}, writes
  * the answers, keeps it alive with pings, drops it when it goes silent and stops reading it while
@@ -38,12 +57,14 @@ export class TelemetrySocket {
   readonly #ws: WebSocket;
   readonly #options: TelemetrySocketOptions;
   readonly #processor: FrameProcessor;
-  readonly #pauseReasons = new Set<PauseReason>();
-  readonly #closed: Promise<DisconnectionInfo>;
-  #resolveClosed!: (info: DisconnectionInfo) => void;
-  #keepalive: NodeJS.Timeout | undefined;
+  #pauseReasons = 0;
+  /** Created when someone waits for the close; settled, or replaced by `#disconnection`, once closed. */
+  #closed: Promise<DisconnectionInfo> | undefined;
+  #resolveClosed: ((info: DisconnectionInfo) => void) | undefined;
+  #disconnection: DisconnectionInfo | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
   #lastHeardAt = Date.now();
+  #nextPingAt = Number.POSITIVE_INFINITY;
   /** A ping went out since the peer was last heard: only then can silence be held against it. */
   #pingedSinceHeard = false;
   #closing = false;
@@ -53,7 +74,6 @@ export class TelemetrySocket {
     this.info = options.info;
     this.#ws = options.ws;
     this.#options = options;
-    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.#processor = new FrameProcessor({
       socketId: options.info.socketId,
       identity: options.info,
@@ -92,17 +112,30 @@ export class TelemetrySocket {
   }
 
   get isPaused(): boolean {
-    return this.#pauseReasons.size > 0;
+    return this.#pauseReasons !== 0;
   }
 
   /** Resolves once the connection is closed, with what the `disconnected` event carries. */
   get closed(): Promise<DisconnectionInfo> {
-    return this.#closed;
+    if (this.#disconnection !== undefined) return Promise.resolve(this.#disconnection);
+    const closed = this.#closed ?? new Promise<DisconnectionInfo>((resolve) => (this.#resolveClosed = resolve));
+    this.#closed = closed;
+    return closed;
   }
 
-  /** Starts reading frames and the keepalive. */
+  /**
+   * Starts reading frames. The keepalive is the server's: it calls `keepAlive` on every socket
+   * from one timer, so a socket carries no timer of its own.
+   */
   start(): void {
     const ws = this.#ws;
+    const { transport } = this.#options;
+    if (transport !== undefined) {
+      // ws parses a read and emits its frames synchronously from its own 'data' listener: cork
+      // before it and uncork after it, and the acks of that read leave in one write, in order.
+      transport.prependListener('data', corkBeforeRead);
+      transport.on('data', uncorkAfterRead);
+    }
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('pong', () => this.#heard());
     ws.on('ping', () => this.#heard());
@@ -111,19 +144,20 @@ export class TelemetrySocket {
       this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
     });
     ws.once('close', (code) => this.#onClose(code));
-    // setImmediate: after an event-loop stall, pongs already received are read before the idle check.
-    this.#keepalive = setInterval(() => setImmediate(() => this.#keepAlive()), this.#options.limits.pingIntervalMs);
-    this.#keepalive.unref();
+    this.#nextPingAt = Date.now() + this.#options.limits.pingIntervalMs;
   }
 
   pause(reason: PauseReason): void {
     const wasPaused = this.isPaused;
-    this.#pauseReasons.add(reason);
+    this.#pauseReasons |= pauseBits[reason];
     if (!wasPaused) this.#ws.pause();
   }
 
   resume(reason: PauseReason): void {
-    if (!this.#pauseReasons.delete(reason) || this.isPaused) return;
+    const bit = pauseBits[reason];
+    if ((this.#pauseReasons & bit) === 0) return;
+    this.#pauseReasons &= ~bit;
+    if (this.isPaused) return;
     // While paused nothing, not even a pong, could be heard: the silence was ours.
     this.#heard();
     this.#ws.resume();
@@ -142,7 +176,7 @@ export class TelemetrySocket {
       this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#options.limits.closeTimeoutMs);
       this.#closeTimer.unref();
     }
-    return this.#closed;
+    return this.closed;
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
@@ -167,16 +201,21 @@ export class TelemetrySocket {
 
   #send(frame: Uint8Array): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
-    this.#ws.send(frame, { binary: true }, (error) => {
-      if (error !== undefined && error !== null) {
-        this.#options.metrics.socketErrTotal.add(1);
-        this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
-        return;
-      }
-      if (this.#ws.bufferedAmount <= this.#options.limits.maxBufferedBytes / 2) this.resume('send-buffer');
-    });
+    this.#ws.send(frame, binaryFrame, this.#afterSend);
     if (this.#ws.bufferedAmount >= this.#options.limits.maxBufferedBytes) this.pause('send-buffer');
   }
+
+  /** One callback for every send of this socket, rather than a closure per ack. */
+  readonly #afterSend = (error?: Error | null): void => {
+    if (error !== undefined && error !== null) {
+      this.#options.metrics.socketErrTotal.add(1);
+      this.#options.logger.warn({ err: error, socket_id: this.socketId }, 'socket_err');
+      return;
+    }
+    if ((this.#pauseReasons & pauseBits['send-buffer']) !== 0 && this.#ws.bufferedAmount <= this.#options.limits.maxBufferedBytes / 2) {
+      this.resume('send-buffer');
+    }
+  };
 
   #onPendingChanged(pending: number, bytes: number): void {
     const { maxPendingAcks, maxPendingBytes } = this.#options.limits;
@@ -185,10 +224,15 @@ export class TelemetrySocket {
     this.#options.onPendingChanged?.();
   }
 
-  #keepAlive(): void {
-    if (this.#closing) return;
+  /**
+   * Pings the peer once `pingIntervalMs` has passed since the last ping (or the start), and drops
+   * it when it stayed silent for `idleTimeoutMs` after one.
+   */
+  keepAlive(now = Date.now()): void {
+    if (this.#closing || now < this.#nextPingAt) return;
+    this.#nextPingAt = now + this.#options.limits.pingIntervalMs;
     // After an event-loop stall the idle time may pass before the first ping: ping first, judge later.
-    if (!this.isPaused && this.#pingedSinceHeard && Date.now() - this.#lastHeardAt > this.#options.limits.idleTimeoutMs) {
+    if (!this.isPaused && this.#pingedSinceHeard && now - this.#lastHeardAt > this.#options.limits.idleTimeoutMs) {
       this.#options.logger.info({ socket_id: this.socketId, device_id: this.info.deviceId }, 'socket_idle_timeout');
       this.#closing = true;
       this.#ws.terminate();
@@ -205,7 +249,6 @@ export class TelemetrySocket {
 
   #onClose(code: number): void {
     this.#closing = true;
-    clearInterval(this.#keepalive);
     clearTimeout(this.#closeTimer);
     const disconnectedAt = Date.now();
     const bytesByRecordType = Object.fromEntries(this.#processor.bytesByRecordType);
@@ -222,8 +265,9 @@ export class TelemetrySocket {
       'socket_disconnected',
     );
     const info: DisconnectionInfo = { ...this.info, disconnectedAt, closeCode: code, bytesByRecordType };
+    this.#disconnection = info;
     this.#options.onClosed(this, info);
-    this.#resolveClosed(info);
+    this.#resolveClosed?.(info);
   }
 }
 

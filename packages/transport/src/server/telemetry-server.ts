@@ -19,6 +19,9 @@ import { createTransportMetrics, meterName, type TransportMetrics } from '../met
 import { connectivityRecord, connectivityRecordType, type ConnectivityStatus } from './connectivity.js';
 import { SocketRegistry } from './socket-registry.js';
 
+/** The keepalive sweep runs at least this often, so pings stay close to their interval. */
+const maxKeepaliveSweepMs = 1_000;
+
 /** The most VINs `vinsSignalTracking` may name (one metric series per VIN and record type). */
 export const maxTrackedVins = 20;
 
@@ -79,6 +82,8 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
   readonly #connectionGauge: ObservableGauge;
   readonly #observeConnections = (result: ObservableResult): void => result.observe(this.#registry.size);
   readonly #unsubscribeDrain: () => void;
+  /** One timer pings every socket when it is due; see `#sweepKeepalive`. */
+  readonly #keepaliveSweep: NodeJS.Timeout;
   #saturated = false;
   #closing: Promise<void> | undefined;
   #pendingWaiters = new Set<() => void>();
@@ -118,6 +123,10 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
       perMessageDeflate: false,
     });
     this.#unsubscribeDrain = options.dispatcher.onDrain(() => this.#onDispatcherDrained());
+    // Each socket is pinged between pingIntervalMs and one sweep period after its last ping.
+    const sweepMs = Math.min(this.#limits.pingIntervalMs, maxKeepaliveSweepMs);
+    this.#keepaliveSweep = setInterval(this.#sweepKeepalive, sweepMs);
+    this.#keepaliveSweep.unref();
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -178,6 +187,7 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
   async #shutdown(drainTimeoutMs: number): Promise<void> {
     const stopped = new Promise<void>((resolve) => this.#https.close(() => resolve()));
     this.#https.closeIdleConnections();
+    clearInterval(this.#keepaliveSweep);
     for (const socket of this.#registry) socket.pause('shutdown');
     await this.#waitForAcks(drainTimeoutMs);
     await Promise.all(this.sockets().map((socket) => socket.close(1001, 'server shutting down')));
@@ -225,24 +235,14 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
   }
 
   #accept(ws: WebSocket, request: IncomingMessage): void {
+    // Read what is needed here: the closures created below live as long as the socket, and one
+    // that captured the request would keep it (headers, parser state) alive with them.
     const tlsSocket = request.socket as TLSSocket;
-    const identity = identityOf(tlsSocket);
-    const header = (name: string): string => {
-      const value = request.headers[name];
-      return (Array.isArray(value) ? value[0] : value) ?? '';
-    };
-    const socketId = socketIdFromHeader(request.headers['x-txid'] === undefined ? undefined : header('x-txid'));
-    const requestLog = {
-      socket_id: socketId,
-      txid: socketId,
-      network_interface: header('x-network-interface'),
-      version: header('version'),
-      user_agent: header('user-agent'),
-      'X-Forwarded-For': header('x-forwarded-for'),
-      method: request.method,
-      path: request.url,
-      remote_ip: tlsSocket.remoteAddress,
-    };
+    this.#open(ws, tlsSocket, identityOf(tlsSocket), requestLogOf(request, tlsSocket));
+  }
+
+  #open(ws: WebSocket, tlsSocket: TLSSocket, identity: IdentityResult, requestLog: RequestLog): void {
+    const socketId = requestLog.socket_id;
     if (!identity.ok) {
       this.#logger.error(
         {
@@ -275,6 +275,7 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     const rateLimit = rateLimiter?.forKey(rateLimitKey);
     const socket = new TelemetrySocket({
       ws,
+      transport: tlsSocket,
       info,
       dispatcher: this.#options.dispatcher,
       metrics: this.#metrics,
@@ -283,8 +284,8 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
       encoding: this.#options.transmitDecodedRecords === true ? 'json' : 'protobuf',
       trackedVins: this.#trackedVins,
       admitFrame: rateLimit === undefined ? undefined : () => rateLimit.tryAcquire(),
-      afterFrame: () => this.#checkSaturation(),
-      onPendingChanged: () => this.#onPendingChanged(),
+      afterFrame: this.#checkSaturation,
+      onPendingChanged: this.#onPendingChanged,
       onClosed: (closed, disconnection) => {
         rateLimiter?.delete(rateLimitKey);
         this.#registry.delete(closed);
@@ -323,12 +324,21 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     }
   }
 
-  #checkSaturation(): void {
+  // Arrow functions: every socket is handed the same two callbacks, not a pair of closures each.
+  readonly #checkSaturation = (): void => {
     if (this.#saturated || !isSaturated(this.#options.dispatcher, this.#logger)) return;
     this.#saturated = true;
     this.#logger.warn({ sockets: this.#registry.size }, 'dispatcher_saturated_pausing_reads');
     for (const socket of this.#registry) socket.pause('dispatcher');
-  }
+  };
+
+  // setImmediate: after an event-loop stall, pongs already received are read before the idle check.
+  readonly #sweepKeepalive = (): void => {
+    setImmediate(() => {
+      const now = Date.now();
+      for (const socket of this.#registry) socket.keepAlive(now);
+    });
+  };
 
   #onDispatcherDrained(): void {
     if (!this.#saturated) return;
@@ -337,9 +347,9 @@ export class TelemetryServer extends EventEmitter<ServerEvents> {
     for (const socket of this.#registry) socket.resume('dispatcher');
   }
 
-  #onPendingChanged(): void {
+  readonly #onPendingChanged = (): void => {
     for (const check of this.#pendingWaiters) check();
-  }
+  };
 }
 
 function isSaturated(dispatcher: TransportDispatcher, logger: Logger): boolean {
@@ -361,6 +371,38 @@ function identityOf(tlsSocket: TLSSocket): IdentityResult {
   } catch {
     return { ok: false, reason: 'unauthorized-certificate', issuerCommonName: '', subjectCommonName: '' };
   }
+}
+
+/** What the `socket_connected` log line says about an upgrade request. */
+interface RequestLog {
+  readonly socket_id: string;
+  readonly txid: string;
+  readonly network_interface: string;
+  readonly version: string;
+  readonly user_agent: string;
+  readonly 'X-Forwarded-For': string;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly remote_ip: string | undefined;
+}
+
+function requestLogOf(request: IncomingMessage, tlsSocket: TLSSocket): RequestLog {
+  const header = (name: string): string => {
+    const value = request.headers[name];
+    return (Array.isArray(value) ? value[0] : value) ?? '';
+  };
+  const socketId = socketIdFromHeader(request.headers['x-txid'] === undefined ? undefined : header('x-txid'));
+  return {
+    socket_id: socketId,
+    txid: socketId,
+    network_interface: header('x-network-interface'),
+    version: header('version'),
+    user_agent: header('user-agent'),
+    'X-Forwarded-For': header('x-forwarded-for'),
+    method: request.method,
+    path: request.url,
+    remote_ip: tlsSocket.remoteAddress,
+  };
 }
 
 function isStatusPath(request: IncomingMessage): boolean {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { CertifiedKey } from '@fleet-telemetry/dev-pki';
 import WebSocket from 'ws';
 
@@ -22,10 +23,15 @@ export class VehicleClient {
   readonly received: Uint8Array[] = [];
   readonly closed: Promise<CloseEvent>;
   pings = 0;
+  /** The TLS socket under the WebSocket, once the upgrade response arrived. */
+  transport: Duplex | undefined;
   #waiters: Array<() => void> = [];
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
+    ws.once('upgrade', (response) => {
+      this.transport = response.socket;
+    });
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
     });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchEnvironment } from './phases/environment.js';
 import { targetNames } from './phases/environment.js';
-import { runLoadPhase, type LoadPhaseResult } from './phases/load-phase.js';
+import { runLoadPhase, simulatorProfileFile, type LoadPhaseResult } from './phases/load-phase.js';
 import { runMemoryPhase, type MemoryPhaseResult } from './phases/memory-phase.js';
 import { summarizeCpuProfile, type CpuProfile, type ProfileSummary } from './profile.js';
 import type { TargetKind } from './target/protocol.js';
@@ -46,6 +46,8 @@ export interface ProfileResult {
   readonly file: string;
   readonly phase: LoadPhaseResult;
   readonly summary: ProfileSummary;
+  /** Whose profile: the server's (default) or the simulator's driving it. */
+  readonly process?: 'server' | 'simulator';
 }
 
 export interface BenchResult {
@@ -172,6 +174,9 @@ export async function runBenchmark(plan: BenchPlan, env: BenchEnvironment): Prom
       );
       const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
       profiles.push({ kind, file, phase, summary: summarizeCpuProfile(profile) });
+      const simulatorFile = simulatorProfileFile(file);
+      const simulatorProfile = JSON.parse(await readFile(simulatorFile, 'utf8')) as CpuProfile;
+      profiles.push({ kind, file: simulatorFile, phase, summary: summarizeCpuProfile(simulatorProfile), process: 'simulator' });
     }
   }
   return { calibration, runs, profiles };
@@ -216,7 +221,10 @@ async function calibrate(
 function logPhase(env: BenchEnvironment, phase: LoadPhaseResult): void {
   env.log(
     `  → ${targetNames[phase.kind]} ${phase.purpose}: acked ${Math.round(phase.ackedPerSecond)}/s of ${Math.round(phase.offeredPerSecond)}/s offered, ` +
-      `server cpu ${Math.round(phase.serverCpuShare * 100)}%, p50 ${phase.latency.p50.toFixed(2)} ms, p99 ${phase.latency.p99.toFixed(2)} ms` +
+      `server cpu ${Math.round(phase.serverCpuShare * 100)}% (waited ${Math.round(phase.serverWaitShare * 100)}%), ` +
+      `simulator cpu ${Math.round(phase.loadCpuShare * 100)}% (waited ${Math.round(phase.loadWaitShare * 100)}%), p50 ${phase.latency.p50.toFixed(2)} ms, p99 ${phase.latency.p99.toFixed(2)} ms, ` +
+      `longest stall server ${phase.serverStalls.loopDelayMaxMs.toFixed(0)} ms (GC ${phase.serverStalls.gcMaxPauseMs.toFixed(0)}), ` +
+      `simulator ${phase.loadStalls.loopDelayMaxMs.toFixed(0)} ms (GC ${phase.loadStalls.gcMaxPauseMs.toFixed(0)})` +
       (phase.problems.length > 0 ? `, PROBLEMS: ${phase.problems.join('; ')}` : ''),
   );
 }

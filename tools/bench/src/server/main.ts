@@ -114,7 +114,12 @@ async function main(args: readonly string[]): Promise<number> {
     formatLoadPhases(result),
     '',
     formatMemoryPhases(result),
-    ...result.profiles.flatMap((profile) => ['', formatProfileSummary(`${profile.kind} server at max load (${profile.file})`, profile.summary)]),
+    ...result.profiles.flatMap((profile) => ['', formatProfileSummary(
+        profile.process === 'simulator'
+          ? `simulator driving the ${profile.kind} server at max load (${profile.file})`
+          : `${profile.kind} server at max load (${profile.file})`,
+        profile.summary,
+      )]),
   ];
   process.stdout.write(`${report.join('\n')}\n`);
   if (options.jsonFile !== undefined) {

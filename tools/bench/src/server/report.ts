@@ -108,7 +108,7 @@ function problemsOf(result: BenchResult): string[] {
       ...ofServers(run.run, 'half', run.half),
       ...ofServers(run.run, 'idle', run.memory),
     ]),
-    ...result.profiles.flatMap((profile) => located(`${targetNames[profile.kind]} profiled`, profile.phase.problems)),
+    ...result.profiles.filter((profile) => profile.process !== 'simulator').flatMap((profile) => located(`${targetNames[profile.kind]} profiled`, profile.phase.problems)),
   ];
 }
 
@@ -164,10 +164,16 @@ export function formatLoadPhases(result: BenchResult): string {
         .filter((phase) => phase !== undefined)
         .map((phase) => ({ run: String(run.run), phase })),
     ),
-    ...result.profiles.map((profile) => ({ run: 'prof', phase: profile.phase })),
+    // A profiled phase has two profiles (server and simulator) but is one row.
+    ...result.profiles.filter((profile) => profile.process !== 'simulator').map((profile) => ({ run: 'prof', phase: profile.phase })),
   ];
-  return formatTable(
-    ['run', 'server', 'phase', 'offered/s', 'sent/s', 'acked/s', 'server cpu', 'sim cpu', 'µs/rec', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'load', 'note'],
+  if (phases.length === 0) return '';
+  const legend = [
+    'wait: share of the window each process was runnable but another process had its core (/proc/self/schedstat);',
+    'stall: longest event-loop delay, ms; gc: longest GC pause, ms; server (srv) and simulator (sim), over the window',
+  ];
+  const table = formatTable(
+    ['run', 'server', 'phase', 'offered/s', 'sent/s', 'acked/s', 'server cpu', 'sim cpu', 'srv wait', 'sim wait', 'srv stall', 'sim stall', 'srv gc', 'sim gc', 'µs/rec', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'load', 'note'],
     phases.map(({ run, phase }) => [
       run,
       targetNames[phase.kind],
@@ -177,6 +183,12 @@ export function formatLoadPhases(result: BenchResult): string {
       formatRate(phase.ackedPerSecond),
       percent(phase.serverCpuShare),
       percent(phase.loadCpuShare),
+      Number.isFinite(phase.serverWaitShare) ? percent(phase.serverWaitShare) : '-',
+      Number.isFinite(phase.loadWaitShare) ? percent(phase.loadWaitShare) : '-',
+      fixed(0)(phase.serverStalls.loopDelayMaxMs),
+      fixed(0)(phase.loadStalls.loopDelayMaxMs),
+      fixed(0)(phase.serverStalls.gcMaxPauseMs),
+      fixed(0)(phase.loadStalls.gcMaxPauseMs),
       fixed(1)(phase.serverCpuUsPerRecord),
       fixed(2)(phase.latency.p50),
       fixed(2)(phase.latency.p99),
@@ -186,6 +198,7 @@ export function formatLoadPhases(result: BenchResult): string {
       phaseNote(phase),
     ]),
   );
+  return [table, '', ...legend].join('\n');
 }
 
 /** Why a phase's number may not mean what its column says. */

@@ -1,6 +1,7 @@
 import type { BenchResult, RunResult } from '../../src/server/benchmark.js';
 import type { LoadPhaseResult } from '../../src/server/phases/load-phase.js';
 import type { MemoryPhaseResult } from '../../src/server/phases/memory-phase.js';
+import { noStalls } from '../../src/server/stall-window.js';
 import type { TargetKind, TargetStats } from '../../src/server/target/protocol.js';
 
 export function loadPhase(overrides: Partial<LoadPhaseResult> & Pick<LoadPhaseResult, 'kind' | 'purpose'>): LoadPhaseResult {
@@ -13,6 +14,10 @@ export function loadPhase(overrides: Partial<LoadPhaseResult> & Pick<LoadPhaseRe
     rampMs: 8_000,
     serverCpuShare: 0.98,
     loadCpuShare: 0.7,
+    serverWaitShare: 0.01,
+    loadWaitShare: 0.02,
+    serverStalls: noStalls,
+    loadStalls: noStalls,
     serverCpuUsPerRecord: 49,
     latency: { count: 200_000, p50: 2, p90: 5, p99: 10, p999: 20, max: 40 },
     inFlightAtClose: 100,

@@ -70,6 +70,20 @@ describe('load phase result', () => {
     expect(phase.serverCpuUsPerRecord).toBeCloseTo(49);
   });
 
+  it('turns the run-queue waits into shares of each process’s window, NaN when a reading is missing', () => {
+    const waited = readings();
+    const phase = result(spec, {
+      ...waited,
+      open: { ...waited.open, runQueueWaitUs: 1_000_000 },
+      close: { ...waited.close, runQueueWaitUs: 3_000_000 },
+      serverOpen: { ...waited.serverOpen, runQueueWaitUs: 500_000 },
+      serverClose: { ...waited.serverClose, runQueueWaitUs: 1_500_000 },
+    });
+    expect(phase.loadWaitShare).toBeCloseTo(0.2);
+    expect(phase.serverWaitShare).toBeCloseTo(0.1);
+    expect(result(spec, waited).serverWaitShare).toBeNaN();
+  });
+
   it('reports everything that makes the numbers suspect', () => {
     const phase = result(
       spec,

@@ -85,8 +85,15 @@ describe('tables', () => {
   });
 
   it('lists every load phase and memory phase', () => {
-    expect(formatLoadPhases(result).split('\n')).toHaveLength(2 + 4);
+    const lines = formatLoadPhases(result).split('\n');
+    // Header, rule, four phases, then a blank line and the two-line legend of the wait and stall columns.
+    expect(lines).toHaveLength(2 + 4 + 3);
+    expect(lines.at(-1)).toMatch(/^stall: longest event-loop delay/);
     expect(formatMemoryPhases(result)).toMatch(/1\s+ours\s+10,000\s+95\s+213\s+12\.0\s+6\.0/);
+  });
+
+  it('leaves out the load table of a memory-only run', () => {
+    expect(formatLoadPhases(benchResult([{ run: 1, memory: result.runs[0]!.memory }]))).toBe('');
   });
 });
 

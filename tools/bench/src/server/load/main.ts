@@ -3,13 +3,17 @@
  * the benchmark stops it. The benchmark reads its counters at window marks (see ./protocol.ts).
  */
 import { loadPkiIdentities, runSimulation, type Progress } from '@fleet-telemetry/vehicle-sim';
+import { runQueueWaitUs } from '../../process-cpu.js';
 import { emitToParent, serveParent, settingsFromArgv } from '../ipc.js';
+import { StallWindow } from '../stall-window.js';
+import { profileWindow } from '../window-profiler.js';
 import { LatencyWindow } from './latency-window.js';
 import type { LoadEvents, LoadMark, LoadProtocol, LoadSettings, LoadSnapshot } from './protocol.js';
 
 const settings = settingsFromArgv<LoadSettings>();
 const latencyWindow = new LatencyWindow();
 latencyWindow.install();
+const stallWindow = new StallWindow();
 
 const { identities, caFile } = await loadPkiIdentities(settings.pkiDir, settings.vehicles);
 const stopSending = new AbortController();
@@ -26,6 +30,7 @@ function snapshot(progress: Progress): LoadSnapshot {
     errors: progress.errors,
     inFlight: progress.inFlight,
     cpuUs: cpu.user + cpu.system,
+    runQueueWaitUs: runQueueWaitUs(),
   };
 }
 
@@ -63,12 +68,14 @@ serveParent<LoadProtocol>({
       markWaiters.push((progress) => {
         if (window === 'open') {
           latencyWindow.open();
+          stallWindow.open();
           resolve(snapshot(progress));
         } else {
-          resolve({ ...snapshot(progress), latency: latencyWindow.close() });
+          resolve({ ...snapshot(progress), latency: latencyWindow.close(), stalls: stallWindow.close() });
         }
       });
     }),
+  profile: profileWindow,
   async stop() {
     stopSending.abort();
     const summary = await run;

@@ -1,4 +1,6 @@
 import type { Summary } from '@fleet-telemetry/vehicle-sim';
+import type { Stalls } from '../stall-window.js';
+import type { ProfileParams } from '../window-profiler.js';
 
 /** How the benchmark drives the vehicle simulator in the load process. */
 export interface LoadSettings {
@@ -36,17 +38,23 @@ export interface LoadSnapshot {
   readonly inFlight: number;
   /** User + system CPU time of the load process, µs. */
   readonly cpuUs: number;
+  /** Time the load process's main thread waited for a CPU while runnable, µs (absent where Linux does not report it). */
+  readonly runQueueWaitUs?: number | undefined;
 }
 
 export interface LoadMark extends LoadSnapshot {
   /** Ack latencies recorded since the window opened (on `close`). */
   readonly latency?: LatencyPercentiles;
+  /** The load process's own event-loop delay and GC pauses since the window opened (on `close`). */
+  readonly stalls?: Stalls;
 }
 
 export type LoadProtocol = {
   /** Opens or closes the measurement window at the simulator's next progress tick. */
   mark: { params: { readonly window: 'open' | 'close' }; result: LoadMark };
   /** Stops sending, waits for the answers in flight, and returns the run's summary. */
+  /** CPU profile of the simulator's main thread between `start` and `stop`, written as a `.cpuprofile`. */
+  profile: { params: ProfileParams; result: null };
   stop: { params: null; result: Summary };
 };
 

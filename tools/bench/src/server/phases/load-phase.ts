@@ -1,7 +1,9 @@
 import { loadavg } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { Summary } from '@fleet-telemetry/vehicle-sim';
 import type { LatencyPercentiles, LoadEvents, LoadMark, LoadProtocol, LoadSettings } from '../load/protocol.js';
 import { Child } from '../processes.js';
+import { noStalls, type Stalls } from '../stall-window.js';
 import type { TargetKind, TargetStats } from '../target/protocol.js';
 import {
   loadCpu,
@@ -29,7 +31,10 @@ export interface LoadPhaseSpec {
   readonly settleMs: number;
   readonly windowMs: number;
   readonly seed: number;
-  /** Write a CPU profile of the server during the window to this file. */
+  /**
+   * Write a CPU profile of the server during the window to this file, and one of the simulator
+   * beside it (`<name>-simulator.cpuprofile`).
+   */
   readonly profileFile?: string | undefined;
 }
 
@@ -46,6 +51,16 @@ export interface LoadPhaseResult {
   /** CPU time over wall time in the window: 1 is one core fully busy. */
   readonly serverCpuShare: number;
   readonly loadCpuShare: number;
+  /**
+   * Time each process's main thread was runnable but waited for its core (other processes had
+   * it), over wall time in the window; NaN where Linux does not report it. Latency measured while
+   * these are high is partly the scheduler's.
+   */
+  readonly serverWaitShare: number;
+  readonly loadWaitShare: number;
+  /** Event-loop delay and GC pauses of each process over the window: where an ack latency tail came from. */
+  readonly serverStalls: Stalls;
+  readonly loadStalls: Stalls;
   /** Server CPU time per acked record, µs. */
   readonly serverCpuUsPerRecord: number;
   readonly latency: LatencyPercentiles;
@@ -92,6 +107,11 @@ export async function runLoadPhase(spec: LoadPhaseSpec, env: BenchEnvironment): 
   }
 }
 
+/** Where the simulator's profile of a window goes: beside the server's. */
+export function simulatorProfileFile(serverProfileFile: string): string {
+  return join(dirname(serverProfileFile), `${basename(serverProfileFile, '.cpuprofile')}-simulator.cpuprofile`);
+}
+
 async function measure(
   spec: LoadPhaseSpec,
   env: BenchEnvironment,
@@ -118,19 +138,25 @@ async function measure(
     const rampMs = performance.now() - rampStarted;
     await sleep(spec.settleMs);
 
-    if (spec.profileFile !== undefined) await target.child.request('profile', { action: 'start' }, 10_000);
+    if (spec.profileFile !== undefined) {
+      await target.child.request('profile', { action: 'start' }, 10_000);
+      await load.request('profile', { action: 'start' }, 10_000);
+    }
     const open = await load.request('mark', { window: 'open' }, 10_000);
+    await target.child.request('stalls', { window: 'open' }, 10_000);
     const serverOpen = await target.child.request('stats', { gc: false, metrics: false }, 10_000);
     await sleep(spec.windowMs);
     const close = await load.request('mark', { window: 'close' }, 10_000);
+    const serverStalls = await target.child.request('stalls', { window: 'close' }, 10_000);
     const serverClose = await target.child.request('stats', { gc: false, metrics: false }, 10_000);
     if (spec.profileFile !== undefined) {
       await target.child.request('profile', { action: 'stop', file: spec.profileFile }, 60_000);
+      await load.request('profile', { action: 'stop', file: simulatorProfileFile(spec.profileFile) }, 60_000);
     }
     const loadAverage = loadavg()[0] ?? 0;
 
     const summary = await load.request('stop', null, env.drainTimeoutMs + 60_000);
-    return result(spec, { open, close, serverOpen, serverClose, summary, rampMs, loadAverage });
+    return result(spec, { open, close, serverOpen, serverClose, serverStalls, summary, rampMs, loadAverage });
   } finally {
     stopProgress();
   }
@@ -141,6 +167,7 @@ interface Readings {
   readonly close: LoadMark;
   readonly serverOpen: TargetStats;
   readonly serverClose: TargetStats;
+  readonly serverStalls?: Stalls | undefined;
   readonly summary: Summary;
   readonly rampMs: number;
   readonly loadAverage: number;
@@ -164,12 +191,21 @@ export function result(spec: LoadPhaseSpec, readings: Readings): LoadPhaseResult
     rampMs: readings.rampMs,
     serverCpuShare: serverCpuUs / 1000 / serverWindowMs,
     loadCpuShare: (close.cpuUs - open.cpuUs) / 1000 / windowMs,
+    serverWaitShare: difference(serverOpen.runQueueWaitUs, serverClose.runQueueWaitUs) / 1000 / serverWindowMs,
+    loadWaitShare: difference(open.runQueueWaitUs, close.runQueueWaitUs) / 1000 / windowMs,
+    serverStalls: readings.serverStalls ?? noStalls,
+    loadStalls: close.stalls ?? noStalls,
     serverCpuUsPerRecord: acked > 0 ? serverCpuUs / acked : Number.NaN,
     latency: close.latency ?? { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
     inFlightAtClose: close.inFlight,
     loadAverage: readings.loadAverage,
     problems: problems(spec, readings),
   };
+}
+
+/** `to - from`, or NaN when either reading is missing. */
+function difference(from: number | undefined, to: number | undefined): number {
+  return from === undefined || to === undefined ? Number.NaN : to - from;
 }
 
 function problems(spec: LoadPhaseSpec, { open, close, summary }: Readings): string[] {

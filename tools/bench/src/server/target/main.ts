@@ -2,10 +2,11 @@
  * A server under test, in its own process: our telemetry server or the echo ceiling. Started by
  * the server benchmark, which talks to it over IPC (see ./protocol.ts).
  */
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { emitToParent, serveParent, settingsFromArgv } from '../ipc.js';
+import { runQueueWaitUs } from '../../process-cpu.js';
+import { noStalls, StallWindow } from '../stall-window.js';
+import { profileWindow } from '../window-profiler.js';
 import type { RunningTarget, TargetEvents, TargetProtocol, TargetSettings, TargetStats } from './protocol.js';
 
 const settings = settingsFromArgv<TargetSettings>();
@@ -38,6 +39,7 @@ async function stats(gc: boolean, withMetrics: boolean): Promise<TargetStats> {
   return {
     atMs: Number(process.hrtime.bigint()) / 1e6,
     cpuUs: cpu.user + cpu.system,
+    runQueueWaitUs: runQueueWaitUs(),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     heapTotalBytes: memory.heapTotal,
@@ -48,28 +50,16 @@ async function stats(gc: boolean, withMetrics: boolean): Promise<TargetStats> {
   };
 }
 
-let profiler: Session | undefined;
-
-async function profile(params: TargetProtocol['profile']['params']): Promise<null> {
-  if (params.action === 'start') {
-    profiler = new Session();
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-    return null;
-  }
-  if (profiler === undefined) throw new Error('the profiler was not started');
-  const { profile: recorded } = await profiler.post('Profiler.stop');
-  profiler.disconnect();
-  profiler = undefined;
-  await writeFile(params.file, JSON.stringify(recorded));
-  return null;
-}
-
+const stallWindow = new StallWindow();
 const server = await start();
 serveParent<TargetProtocol>({
   stats: ({ gc, metrics }) => stats(gc, metrics),
-  profile,
+  profile: profileWindow,
+  stalls({ window }) {
+    if (window === 'close') return stallWindow.close();
+    stallWindow.open();
+    return noStalls;
+  },
   async stop() {
     await server.close();
     setImmediate(() => process.exit(0));

@@ -1,4 +1,6 @@
 /** What the benchmark asks a server child, and what the child reports. */
+import type { Stalls } from '../stall-window.js';
+import type { ProfileParams } from '../window-profiler.js';
 
 /** The two servers of a run: ours, and the bare echo ceiling over the same TLS setup. */
 export type TargetKind = 'telemetry' | 'echo';
@@ -17,6 +19,8 @@ export interface TargetStats {
   readonly atMs: number;
   /** User + system CPU time of the process, µs. */
   readonly cpuUs: number;
+  /** Time the main thread waited for a CPU while runnable, µs (absent where Linux does not report it). */
+  readonly runQueueWaitUs?: number | undefined;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
   readonly heapTotalBytes: number;
@@ -38,7 +42,9 @@ export type TargetProtocol = {
    */
   stats: { params: { readonly gc: boolean; readonly metrics: boolean }; result: TargetStats };
   /** CPU profile of what happens between `start` and `stop`, written as a `.cpuprofile`. */
-  profile: { params: { readonly action: 'start' } | { readonly action: 'stop'; readonly file: string }; result: null };
+  profile: { params: ProfileParams; result: null };
+  /** Starts watching event-loop delay and GC pauses (`open`), or returns what was seen since (`close`). */
+  stalls: { params: { readonly window: 'open' | 'close' }; result: Stalls };
   stop: { params: null; result: null };
 };
 
