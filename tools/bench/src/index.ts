@@ -1,2 +1,10 @@
 export { formatRate, formatRatio, formatTable, median, ratePerSecond, summarize, type Summary } from './stats.js';
-export { measure, type Measurement, type MeasureOptions } from './measure.js';
+export {
+  measure,
+  measureRounds,
+  ratioByRound,
+  type Measurement,
+  type MeasureOptions,
+  type RoundsMeasurement,
+  type RoundsOptions,
+} from './measure.js';

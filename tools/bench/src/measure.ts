@@ -1,4 +1,4 @@
-import { ratePerSecond, summarize, type Summary } from './stats.js';
+import { median, ratePerSecond, summarize, type Summary } from './stats.js';
 
 export interface MeasureOptions {
   /** Timed runs; the result is their median. */
@@ -25,30 +25,99 @@ export interface Measurement {
  * returns a number (say, a length) that is summed into `checksum`.
  */
 export function measure(operation: () => number, options: MeasureOptions): Measurement {
-  let sink = 0;
-  const batch = (count: number) => {
-    for (let index = 0; index < count; index++) sink += operation();
-  };
-  const batchSize = calibrate(batch, options.warmupMs);
+  const subject = new Subject(operation, options.warmupMs);
   const wallRates: number[] = [];
   const cpuRates: number[] = [];
   for (let run = 1; run <= options.runs; run++) {
+    const rates = subject.run(options.runMs);
+    wallRates.push(rates.wall);
+    cpuRates.push(rates.cpu);
+    options.onRun?.(run, rates.wall);
+  }
+  return { wall: summarize(wallRates), cpu: summarize(cpuRates), checksum: subject.checksum };
+}
+
+export interface RoundsOptions {
+  /** Rounds; in each, every operation runs once for `runMs`. */
+  rounds: number;
+  runMs: number;
+  warmupMs: number;
+  /** Called after each round with every operation's wall-clock rate in it. */
+  onRound?: (round: number, wallRates: ReadonlyMap<string, number>) => void;
+}
+
+export interface RoundsMeasurement extends Measurement {
+  /** Operations per wall-clock second in each round, in round order. */
+  wallByRound: readonly number[];
+}
+
+/**
+ * Measures several operations in rounds, each round running every operation once, so that all of
+ * them see the same machine: on a shared or throttled host the speed of a core can change by a
+ * factor of two within minutes, and measuring one operation after the other would put that change
+ * into their ratios. Compare operations round by round (`ratioByRound`).
+ */
+export function measureRounds(
+  operations: ReadonlyMap<string, () => number>,
+  options: RoundsOptions,
+): Map<string, RoundsMeasurement> {
+  const subjects = new Map([...operations].map(([name, operation]) => [name, new Subject(operation, options.warmupMs)]));
+  const wall = new Map([...operations.keys()].map((name) => [name, [] as number[]]));
+  const cpu = new Map([...operations.keys()].map((name) => [name, [] as number[]]));
+  for (let round = 1; round <= options.rounds; round++) {
+    const roundRates = new Map<string, number>();
+    for (const [name, subject] of subjects) {
+      const rates = subject.run(options.runMs);
+      wall.get(name)!.push(rates.wall);
+      cpu.get(name)!.push(rates.cpu);
+      roundRates.set(name, rates.wall);
+    }
+    options.onRound?.(round, roundRates);
+  }
+  return new Map(
+    [...subjects].map(([name, subject]) => [
+      name,
+      { wall: summarize(wall.get(name)!), cpu: summarize(cpu.get(name)!), checksum: subject.checksum, wallByRound: wall.get(name)! },
+    ]),
+  );
+}
+
+/** The median over rounds of `subject`'s rate divided by `baseline`'s rate in the same round. */
+export function ratioByRound(subject: RoundsMeasurement, baseline: RoundsMeasurement): number {
+  const ratios = subject.wallByRound.map((rate, round) => rate / baseline.wallByRound[round]!);
+  return median(ratios);
+}
+
+/** One operation, warmed up and calibrated, run for a given time on demand. */
+class Subject {
+  checksum = 0;
+  readonly #batch: (count: number) => void;
+  readonly #batchSize: number;
+
+  constructor(operation: () => number, warmupMs: number) {
+    this.#batch = (count: number) => {
+      let sum = 0;
+      for (let index = 0; index < count; index++) sum += operation();
+      this.checksum += sum;
+    };
+    this.#batchSize = calibrate(this.#batch, warmupMs);
+  }
+
+  /** Runs for at least `runMs`; operations per second of wall-clock and of CPU time. */
+  run(runMs: number): { wall: number; cpu: number } {
     let operations = 0;
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
-    const deadline = start + BigInt(options.runMs) * 1_000_000n;
+    const deadline = start + BigInt(runMs) * 1_000_000n;
     let now = start;
     while (now < deadline) {
-      batch(batchSize);
-      operations += batchSize;
+      this.#batch(this.#batchSize);
+      operations += this.#batchSize;
       now = process.hrtime.bigint();
     }
     const cpu = process.cpuUsage(cpuStart);
-    wallRates.push(ratePerSecond(operations, Number(now - start)));
-    cpuRates.push(ratePerSecond(operations, (cpu.user + cpu.system) * 1000));
-    options.onRun?.(run, wallRates.at(-1)!);
+    return { wall: ratePerSecond(operations, Number(now - start)), cpu: ratePerSecond(operations, (cpu.user + cpu.system) * 1000) };
   }
-  return { wall: summarize(wallRates), cpu: summarize(cpuRates), checksum: sink };
 }
 
 /** Warms up and returns a batch size that takes about 10 ms, so clock reads cost nothing. */
