@@ -1,5 +1,5 @@
 import { outputMark, outputSince, putByte, putBytes, putJsonString, rewindOutput } from './output.js';
-import { KIND_BOOL, KIND_MESSAGE, KIND_STRING, LIST, SINGULAR, WIRE_LEN } from './plan.js';
+import { fieldPlanOf, KIND_BOOL, KIND_MESSAGE, KIND_STRING, LIST, SINGULAR, WIRE_LEN } from './plan.js';
 import type { FieldPlan, Frame, MessagePlan, ValuePlan } from './plan.js';
 import { putTimestamp, readTimestamp, startTimestamp, writeScalar } from './values.js';
 import { buf, invalidTag, next, readTag, skipValue, tooDeep, valueStart } from './wire.js';
@@ -55,7 +55,6 @@ function writeMessage(plan: MessagePlan, first: number, single: boolean, depth: 
 }
 
 function scanRange(plan: MessagePlan, frame: Frame, epoch: number, start: number, end: number): void {
-  const byNumber = plan.byNumber;
   let p = start;
   while (p < end) {
     let tag = buf[p]!;
@@ -68,7 +67,7 @@ function scanRange(plan: MessagePlan, frame: Frame, epoch: number, start: number
     const wireType = tag & 7;
     if (fieldNumber === 0) invalidTag(fieldNumber);
     const valueEnd = skipValue(wireType, p, end, fieldNumber);
-    const field = fieldNumber < byNumber.length ? byNumber[fieldNumber] : plan.sparseByNumber.get(fieldNumber);
+    const field = fieldPlanOf(plan, fieldNumber);
     // A record whose wire type does not fit the field is an unknown field to Go; skip it too.
     if (
       field !== undefined &&

@@ -170,6 +170,11 @@ export interface MessagePlan {
   readonly frames: Frame[];
 }
 
+/** The plan of field `fieldNumber`, `undefined` for a field the message does not declare. */
+export function fieldPlanOf(plan: MessagePlan, fieldNumber: number): FieldPlan | undefined {
+  return fieldNumber < plan.byNumber.length ? plan.byNumber[fieldNumber] : plan.sparseByNumber.get(fieldNumber);
+}
+
 const DENSE_LIMIT = 4096;
 const TIMESTAMP = 'google.protobuf.Timestamp';
 /** Well-known types whose JSON mapping is special and not implemented here. */

@@ -1,5 +1,5 @@
 import { putByte, putBytes } from './output.js';
-import { KIND_ENUM, KIND_MESSAGE, LIST, SINGULAR, WIRE_LEN } from './plan.js';
+import { fieldPlanOf, KIND_ENUM, KIND_MESSAGE, LIST, SINGULAR, WIRE_LEN } from './plan.js';
 import type { FieldPlan, MessagePlan } from './plan.js';
 import { putTimestamp, readTimestamp, startTimestamp, writeScalar } from './values.js';
 import { buf, next, readTag, readVarint, skipValue, valueStart } from './wire.js';
@@ -31,7 +31,6 @@ export function writeStreamedMessage(plan: MessagePlan, start: number, end: numb
   }
   const fields = plan.fields;
   const items = plan.items;
-  const byNumber = plan.byNumber;
   /** The next item (field or oneof) to be written. */
   let position = 0;
   /** No field written yet, nor the opening brace, which goes out with the first key. */
@@ -51,7 +50,7 @@ export function writeStreamedMessage(plan: MessagePlan, start: number, end: numb
     if (fieldNumber === 0) return false;
     const valueEnd = skipValue(wireType, p, end, fieldNumber);
     p = valueEnd;
-    const field = fieldNumber < byNumber.length ? byNumber[fieldNumber] : plan.sparseByNumber.get(fieldNumber);
+    const field = fieldPlanOf(plan, fieldNumber);
     // Unknown to Go, as is a record whose wire type does not fit the field: skipped.
     if (field === undefined) continue;
     const packed = wireType === WIRE_LEN && field.packable && field.cardinality === LIST;

@@ -12,3 +12,4 @@ export {
   type RecordMessages,
 } from './decode-record.js';
 export { parseLocation, type ParsedLocation } from './location.js';
+export { countTopLevelField } from './count-field.js';

@@ -1,6 +1,6 @@
 import type { DescMessage } from '@bufbuild/protobuf';
-import { BinaryReader } from '@bufbuild/protobuf/wire';
 import {
+  countTopLevelField,
   PayloadDecodeError,
   PayloadSchema,
   protobufToJsonBytes,
@@ -88,67 +88,6 @@ export function buildRecord(input: RecordInput): BuiltRecord {
       encoding: asJson ? 'json' : 'protobuf',
       metadata,
     },
-    signalCount: signalRecordTypes.has(input.recordType) ? countField1(protobuf) : 0,
+    signalCount: signalRecordTypes.has(input.recordType) ? countTopLevelField(protobuf, 1) : 0,
   };
-}
-
-/**
- * Counts the top-level occurrences of field 1 in an already validated message. Once per record,
- * so it walks the bytes itself: tags and lengths are read in place, without the reader's
- * per-field sub-array (groups, which our messages never hold, go to the reader).
- */
-export function countField1(message: Uint8Array): number {
-  let count = 0;
-  let pos = 0;
-  const end = message.length;
-  while (pos < end) {
-    const tagStart = pos;
-    let tag = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = message[pos++] ?? 0;
-      tag += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte >= 0x80 && pos < end);
-    const wireType = tag % 8;
-    if (Math.floor(tag / 8) === 1) count += 1;
-    switch (wireType) {
-      case 0: // varint
-        while ((message[pos++] ?? 0) >= 0x80 && pos < end);
-        break;
-      case 1: // 64-bit
-        pos += 8;
-        break;
-      case 2: {
-        // length-delimited
-        let length = 0;
-        shift = 0;
-        do {
-          byte = message[pos++] ?? 0;
-          length += (byte & 0x7f) * 2 ** shift;
-          shift += 7;
-        } while (byte >= 0x80 && pos < end);
-        pos += length;
-        break;
-      }
-      case 5: // 32-bit
-        pos += 4;
-        break;
-      default:
-        return count + countField1WithReader(message, tagStart);
-    }
-  }
-  return count;
-}
-
-function countField1WithReader(message: Uint8Array, from: number): number {
-  const reader = new BinaryReader(message.subarray(from));
-  let count = 0;
-  while (reader.pos < reader.len) {
-    const [fieldNo, wireType] = reader.tag();
-    if (fieldNo === 1) count += 1;
-    reader.skip(wireType, fieldNo);
-  }
-  return count;
 }
