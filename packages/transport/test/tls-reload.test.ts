@@ -197,6 +197,54 @@ describe('certificate reload', () => {
     expect((await handshake(watched.running.port)).serialNumber).toBe(serialOf(renewed));
   });
 
+  it('keeps the current certificate when the renewal has already expired', async () => {
+    const files = deployFiles();
+    const watched = await serveWatched(files);
+    const dayMs = 24 * 60 * 60 * 1000;
+    const stale = await createServerCertificate(pki.issuing, {
+      notBefore: new Date(Date.now() - 30 * dayMs),
+      notAfter: new Date(Date.now() - dayMs),
+    });
+
+    const failed = next(watched.reloader, 'failed');
+    writeFileSync(files.serverKey, stale.key);
+    writeFileSync(files.serverCert, `${stale.cert.trimEnd()}\n${pki.issuing.cert.trimEnd()}\n`);
+    const [error] = await failed;
+    expect(error.file).toBe('server_cert');
+    expect(error.reason).toMatch(/^holds a certificate that expired on \d{4}-.*; the current one, valid until \d{4}-.*, stays in use$/);
+    expect((await handshake(watched.running.port)).serialNumber).toBe(watched.initialSerial);
+    expect(watched.logs.find((line) => line.msg === 'tls_reload_failed')).toMatchObject({ kept_serial: watched.initialSerial });
+
+    // A valid renewal afterwards goes through as usual.
+    const renewed = await newServerCertificate();
+    const reloaded = next(watched.reloader, 'reloaded');
+    writeFileSync(files.serverKey, renewed.key);
+    writeFileSync(files.serverCert, renewed.cert);
+    expect((await reloaded)[0].serialNumber).toBe(serialOf(renewed));
+  });
+
+  it('applies an expired renewal over a certificate that has expired too', async () => {
+    const files = deployFiles();
+    const dayMs = 24 * 60 * 60 * 1000;
+    const expired = (days: number) =>
+      createServerCertificate(pki.issuing, { notBefore: new Date(Date.now() - 30 * dayMs), notAfter: new Date(Date.now() - days * dayMs) });
+    const [old, renewal] = await Promise.all([expired(2), expired(1)]);
+    writeFileSync(files.serverCert, old.cert);
+    writeFileSync(files.serverKey, old.key);
+    const applied: TelemetryTlsOptions[] = [];
+    reloader = new TlsReloader({
+      files,
+      target: { setSecureContext: (material) => void applied.push(material) },
+      current: readTlsMaterial(files),
+      debounceMs: 50,
+      pollIntervalMs: 0,
+    });
+    writeFileSync(files.serverCert, renewal.cert);
+    writeFileSync(files.serverKey, renewal.key);
+    expect(reloader.check()).toBe('reloaded');
+    expect(applied.map((material) => new X509Certificate(material.cert).serialNumber)).toEqual([serialOf(renewal)]);
+  });
+
   it('trusts a client issuer added to ca_file', async () => {
     const files = deployFiles();
     const watched = await serveWatched(files);

@@ -56,8 +56,9 @@ interface ReloaderEvents {
  *
  * It watches the files' directories (see `DirectoryWatcher`), waits for writes to settle, re-reads
  * every file and, when their contents changed, checks them (`readTlsMaterial`) before handing
- * them to the target. Files that cannot be used are logged (`tls_reload_failed`, naming the file
- * and why) and left alone until they change again; the current material stays in use.
+ * them to the target. Files that cannot be used, and a certificate that has already expired while
+ * the current one has not, are logged (`tls_reload_failed`, naming the file and why) and left
+ * alone until they change again; the current material stays in use.
  *
  * Logs `tls_reloaded` and counts `tls_reload_total{result="success"|"failure"}`.
  */
@@ -125,6 +126,10 @@ export class TlsReloader extends EventEmitter<ReloaderEvents> {
       material = tlsMaterialFrom(files, contents);
     } catch (error) {
       return this.#refuse(error, seen);
+    }
+    const expired = expiredRenewal(material, this.#applied, Date.now());
+    if (expired !== undefined) {
+      return this.#refuse(new TlsMaterialError('server_cert', files.serverCert, expired), seen);
     }
     this.#seenDigest = seen;
     const digest = optionsDigest(material);
@@ -200,6 +205,26 @@ function describe(material: TelemetryTlsOptions): TlsReloadInfo {
     notAfter: new Date(leaf.validTo).toISOString(),
     clientCaCount: material.ca.length,
   };
+}
+
+/**
+ * Why a renewal must wait, when its certificate has already expired while the one in use has not:
+ * applying it would turn a working server into one every vehicle refuses. A renewal that is no
+ * worse than what is in use goes through.
+ */
+function expiredRenewal(renewal: TelemetryTlsOptions, current: TelemetryTlsOptions, now: number): string | undefined {
+  const renewalEnd = Date.parse(describe(renewal).notAfter);
+  if (renewalEnd > now) return undefined;
+  let currentEnd: number;
+  try {
+    currentEnd = Date.parse(describe(current).notAfter);
+  } catch {
+    return undefined;
+  }
+  if (currentEnd <= now) return undefined;
+  const expiredOn = new Date(renewalEnd).toISOString();
+  const validUntil = new Date(currentEnd).toISOString();
+  return `holds a certificate that expired on ${expiredOn}; the current one, valid until ${validUntil}, stays in use`;
 }
 
 function contentsDigest(contents: TlsFileContents): string {
