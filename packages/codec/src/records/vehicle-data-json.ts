@@ -183,27 +183,31 @@ function putDatumHead(key: number): void {
   putBytes(VALUE_FIELD.keyAfterCommaBytes);
 }
 
-/** Datum heads with their Value's member key, by key × 64 + member number, made on first use. */
-const memberHeads: (Uint8Array | undefined)[] = [];
 const HEAD_KEYS = 4096;
 const HEAD_MEMBERS = 64;
+/**
+ * Datum heads by key, then by Value member number, made on first use. Two levels, filled
+ * arrays: one sparse array indexed by key × member would fall back to a slow dictionary.
+ */
+const memberHeads: ((Uint8Array | undefined)[] | undefined)[] = new Array<undefined>(HEAD_KEYS).fill(undefined);
 
 /** `{"key":<name>,"value":{"<member>":`, in one append for the keys and members seen before. */
 function putDatumMemberHead(key: number, member: FieldPlan): void {
-  const cacheable = key >= 0 && key < HEAD_KEYS && member.number < HEAD_MEMBERS;
-  const index = key * HEAD_MEMBERS + member.number;
-  let head = cacheable ? memberHeads[index] : undefined;
-  if (head === undefined) {
-    const name = enumName(key);
-    if (name === undefined) {
-      putDatumHead(key);
-      putBytes(member.keyAfterBraceBytes);
-      return;
-    }
-    head = concat(KEY_FIELD.keyAfterBraceBytes, name, VALUE_FIELD.keyAfterCommaBytes, member.keyAfterBraceBytes);
-    if (cacheable) memberHeads[index] = head;
+  const byMember = key >= 0 && key < HEAD_KEYS ? memberHeads[key] : undefined;
+  const head = byMember?.[member.number];
+  if (head !== undefined) {
+    putBytes(head);
+    return;
   }
-  putBytes(head);
+  const name = enumName(key);
+  if (name === undefined || !(key >= 0 && key < HEAD_KEYS) || member.number >= HEAD_MEMBERS) {
+    putDatumHead(key);
+    putBytes(member.keyAfterBraceBytes);
+    return;
+  }
+  const made = concat(KEY_FIELD.keyAfterBraceBytes, name, VALUE_FIELD.keyAfterCommaBytes, member.keyAfterBraceBytes);
+  (memberHeads[key] ??= new Array<undefined>(HEAD_MEMBERS).fill(undefined))[member.number] = made;
+  putBytes(made);
 }
 
 function enumName(value: number): Uint8Array | undefined {
