@@ -96,7 +96,7 @@ function writeVehicleData(payload: Uint8Array, vin: string): boolean {
       scanDatum(payload, start, pos);
       if (!firstDatum) putByte(0x2c);
       firstDatum = false;
-      if (!writeDatum(payload)) return false;
+      if (!writeDatum(payload, pos)) return false;
     } else if (fieldNo === PAYLOAD_VIN && wireType === WireType.LengthDelimited) {
       // Validated and dropped: the certificate's VIN replaces it.
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
@@ -130,8 +130,8 @@ function writeVehicleData(payload: Uint8Array, vin: string): boolean {
   return true;
 }
 
-/** Writes the Datum `scanDatum` just read, its transform applied; false when it cannot. */
-function writeDatum(buf: Uint8Array): boolean {
+/** Writes the Datum `scanDatum` just read (ending at `end`), its transform applied; false when it cannot. */
+function writeDatum(buf: Uint8Array, end: number): boolean {
   const rewritten = datumRewrite(buf);
   if (rewritten !== undefined) {
     writeRewrittenDatum(datum.key, rewritten);
@@ -147,11 +147,12 @@ function writeDatum(buf: Uint8Array): boolean {
   if (datum.memberCount > 1) return false;
   const member = fieldPlanOf(VALUE_PLAN, datum.chosen)!;
   putDatumMemberHead(datum.key, member);
-  const end = skipValue(member.wireType, datum.memberAt, datum.memberEnd, datum.chosen);
+  // The scan checked that the value lies within its Value, so the Datum's end bounds it too.
+  const valueEnd = skipValue(member.wireType, datum.memberAt, end, datum.chosen);
   if (member.kind >= KIND_MESSAGE) {
-    if (!writeStreamedMessage(member.message(), valueStart, end, MEMBER_DEPTH)) return false;
+    if (!writeStreamedMessage(member.message(), valueStart, valueEnd, MEMBER_DEPTH)) return false;
   } else {
-    writeScalar(member, valueStart, end);
+    writeScalar(member, valueStart, valueEnd);
   }
   putBytes(VALUE_CLOSE);
   return true;

@@ -71,7 +71,10 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
     if (fieldNo === PAYLOAD_DATA && wireType === WireType.LengthDelimited) {
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
       pos = start + wire.value;
-      transformDatum(payload, start, pos, fieldStart);
+      scanDatum(payload, start, pos);
+      const rewritten = datumRewrite(payload);
+      // The Payload `data` field that began at `fieldStart`, re-encoded.
+      if (rewritten !== undefined) encodeDatum(payload, fieldStart, pos, datum.key, rewritten);
     } else if (fieldNo === PAYLOAD_VIN && wireType === WireType.LengthDelimited) {
       vinStart = readLength(payload, pos, end, PAYLOAD.typeName);
       vinEnd = pos = vinStart + wire.value;
@@ -99,24 +102,13 @@ export const datum = {
   /** How many `value` fields the Datum has, and how many oneof member records they hold. */
   valueCount: 0,
   memberCount: 0,
-  /** The last member record: from after its tag to its end (what a JSON writer reads). */
+  /** Where the value of the last member record starts, after its tag (what a JSON writer reads). */
   memberAt: 0,
-  memberEnd: 0,
   /** [start, end) pairs of the Datum's unknown fields, kept when the Datum is re-encoded. */
   unknown: [] as number[],
   /** Number of entries of `unknown` that belong to the current Datum (the array is reused). */
   unknownCount: 0,
 };
-
-/**
- * Validates the Datum in `buf[start, end)` and, when a transform applies, records in `splice`
- * the re-encoded Payload `data` field that began at `fieldStart`.
- */
-function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart: number): void {
-  scanDatum(buf, start, end);
-  const rewritten = datumRewrite(buf);
-  if (rewritten !== undefined) encodeDatum(buf, fieldStart, end, datum.key, rewritten);
-}
 
 /** Validates the Datum in `buf[start, end)` and fills `datum` with what the transform needs. */
 export function scanDatum(buf: Uint8Array, start: number, end: number): void {
@@ -189,7 +181,6 @@ function scanValue(buf: Uint8Array, start: number, end: number): void {
       datum.chosen = fieldNo;
       datum.memberCount++;
       datum.memberAt = valueAt;
-      datum.memberEnd = pos;
     }
   }
 }
