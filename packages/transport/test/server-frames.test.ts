@@ -102,9 +102,9 @@ describe('frames from a vehicle', () => {
     for (const record of byTxid.values()) expect(record.metadata.vin).toBe(vin);
   });
 
-  it('answers a payload that does not decode with the error response and dispatches nothing', async () => {
+  it.each([false, true])('answers a payload that does not decode with the error response and dispatches nothing (JSON: %s)', async (transmitDecodedRecords) => {
     const sink = new MemorySink({ confirmsWrites: false });
-    const { client, running } = await start({ routes: { V: [sink] } });
+    const { client, running } = await start({ routes: { V: [sink] }, transmitDecodedRecords });
     client.send(streamFrame({ txid: 'bad', topic: 'V', payload: Uint8Array.of(0x0a, 0xff, 0x01) }));
     const [response] = await client.messages(1);
     expect(readResponse(response!)).toEqual({ kind: 'error', txid: 'bad', topic: '', payload: 'incorrect message format' });
@@ -191,7 +191,7 @@ describe('frames from a vehicle', () => {
 
   it('hands sinks canonical JSON when transmitDecodedRecords is on', async () => {
     const sink = new MemorySink({ confirmsWrites: false });
-    const { client } = await start({ routes: { V: [sink], custom: [sink] }, transmitDecodedRecords: true });
+    const { client, running } = await start({ routes: { V: [sink], custom: [sink] }, transmitDecodedRecords: true });
     client.send(streamFrame({ txid: 'json', topic: 'V', payload: vehicleData({ odometer: 12.5 }) }));
     client.send(streamFrame({ txid: 'raw', topic: 'custom', payload: Uint8Array.of(9, 9) }));
     await client.messages(2);
@@ -200,6 +200,7 @@ describe('frames from a vehicle', () => {
     const decoded = JSON.parse(Buffer.from(json!.payload).toString('utf8')) as { vin: string; data: unknown[] };
     expect(decoded.vin).toBe(vin);
     expect(decoded.data).toContainEqual({ key: 'Odometer', value: { doubleValue: 12.5 } });
+    expect(await running.metrics.value('signal_count', { record_type: 'V' })).toBe(decoded.data.length);
     // Record types without a known message are passed through as sent.
     expect(raw).toMatchObject({ encoding: 'protobuf', payload: Uint8Array.of(9, 9) });
   });

@@ -125,7 +125,7 @@ export function writeScalar(plan: ValuePlan, p: number, end: number): number {
 }
 
 /** A double as protojson writes it: shortest round-trip form, `-0` kept, NaN and infinities quoted. */
-function putDouble(value: number): void {
+export function putDouble(value: number): void {
   if (value !== 0 && value - value === 0) putFiniteDouble(value);
   else if (value === 0) putAscii(1 / value < 0 ? '-0' : '0');
   else if (value !== value) putAscii('"NaN"');

@@ -71,7 +71,10 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
     if (fieldNo === PAYLOAD_DATA && wireType === WireType.LengthDelimited) {
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
       pos = start + wire.value;
-      transformDatum(payload, start, pos, fieldStart);
+      scanDatum(payload, start, pos);
+      const rewritten = datumRewrite(payload);
+      // The Payload `data` field that began at `fieldStart`, re-encoded.
+      if (rewritten !== undefined) encodeDatum(payload, fieldStart, pos, datum.key, rewritten);
     } else if (fieldNo === PAYLOAD_VIN && wireType === WireType.LengthDelimited) {
       vinStart = readLength(payload, pos, end, PAYLOAD.typeName);
       vinEnd = pos = vinStart + wire.value;
@@ -90,26 +93,30 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
 }
 
 /** What the scan of one Datum found; module-level so the hot loop allocates nothing. */
-const datum = {
+export const datum = {
   key: 0,
   /** Field number of the Value oneof member that is set after merging (0: none). */
   chosen: 0,
   stringStart: 0,
   stringEnd: 0,
+  /** How many `value` fields the Datum has, and how many oneof member records they hold. */
+  valueCount: 0,
+  memberCount: 0,
+  /** Where the value of the last member record starts, after its tag (what a JSON writer reads). */
+  memberAt: 0,
   /** [start, end) pairs of the Datum's unknown fields, kept when the Datum is re-encoded. */
   unknown: [] as number[],
   /** Number of entries of `unknown` that belong to the current Datum (the array is reused). */
   unknownCount: 0,
 };
 
-/**
- * Validates the Datum in `buf[start, end)` and, when a transform applies, records in `splice`
- * the re-encoded Payload `data` field that began at `fieldStart`.
- */
-function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart: number): void {
+/** Validates the Datum in `buf[start, end)` and fills `datum` with what the transform needs. */
+export function scanDatum(buf: Uint8Array, start: number, end: number): void {
   datum.key = 0;
   datum.chosen = 0;
   datum.unknownCount = 0;
+  datum.valueCount = 0;
+  datum.memberCount = 0;
   let pos = start;
   while (pos < end) {
     const tagStart = pos;
@@ -122,6 +129,7 @@ function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart:
     } else if (fieldNo === DATUM_VALUE && wireType === WireType.LengthDelimited) {
       const valueStart = readLength(buf, pos, end, DATUM.typeName);
       pos = valueStart + wire.value;
+      datum.valueCount++;
       // Repeated occurrences of a message field merge: scanning them in order leaves the
       // oneof member that the merged Value holds.
       scanValue(buf, valueStart, pos);
@@ -132,17 +140,22 @@ function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart:
       datum.unknown[datum.unknownCount++] = pos;
     }
   }
-  if (datum.chosen !== STRING_VALUE || datum.stringEnd === datum.stringStart) return;
+}
+
+/**
+ * The Value that replaces the one of the Datum `scanDatum` just read from `buf`, or undefined
+ * when the Datum stays as it is.
+ */
+export function datumRewrite(buf: Uint8Array): NewValue | undefined {
+  if (datum.chosen !== STRING_VALUE || datum.stringEnd === datum.stringStart) return undefined;
   const { key, stringStart, stringEnd } = datum;
   // As in the reference: locations first, then numbers in any string still a string.
   if (key === Field.Location) {
     const location = parseLocationBytes(buf, stringStart, stringEnd);
-    if (location !== undefined) return encodeDatum(buf, fieldStart, end, key, location);
+    if (location !== undefined) return location;
   }
-  if (isScientificNotation(buf, stringStart, stringEnd)) {
-    const rewritten = rewriteScientificBytes(buf, stringStart, stringEnd);
-    if (rewritten !== undefined) encodeDatum(buf, fieldStart, end, key, rewritten);
-  }
+  if (isScientificNotation(buf, stringStart, stringEnd)) return rewriteScientificBytes(buf, stringStart, stringEnd);
+  return undefined;
 }
 
 /** Validates one Value occurrence and records which oneof member it sets last, if any. */
@@ -153,6 +166,7 @@ function scanValue(buf: Uint8Array, start: number, end: number): void {
     pos = readTag(buf, pos, end, VALUE.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
+    const valueAt = pos;
     if (fieldNo === STRING_VALUE && wireType === WireType.LengthDelimited) {
       const stringStart = readLength(buf, pos, end, VALUE.typeName);
       pos = stringStart + wire.value;
@@ -163,12 +177,16 @@ function scanValue(buf: Uint8Array, start: number, end: number): void {
       const layout = fieldNo < VALUE.layouts.length ? VALUE.layouts[fieldNo]! : Layout.Unknown;
       pos = skipFieldValue(VALUE, layout, fieldNo, wireType, buf, pos, end, 3, tagStart);
     }
-    if (fieldNo < VALUE_MEMBERS.length && VALUE_MEMBERS[fieldNo] === 1) datum.chosen = fieldNo;
+    if (fieldNo < VALUE_MEMBERS.length && VALUE_MEMBERS[fieldNo] === 1) {
+      datum.chosen = fieldNo;
+      datum.memberCount++;
+      datum.memberAt = valueAt;
+    }
   }
 }
 
 /** The Value message that replaces a datum's value: a location or a (formatted number) string. */
-type NewValue = ParsedLocation | string;
+export type NewValue = ParsedLocation | string;
 
 const float64Scratch = new Float64Array(1);
 const float64Bytes = new Uint8Array(float64Scratch.buffer);

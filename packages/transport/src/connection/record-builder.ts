@@ -1,24 +1,14 @@
-import type { DescMessage } from '@bufbuild/protobuf';
 import {
   countTopLevelField,
   PayloadDecodeError,
-  PayloadSchema,
-  protobufToJsonBytes,
   recordMetadata,
   transformPayload,
-  VehicleAlertsSchema,
-  VehicleConnectivitySchema,
-  VehicleErrorsSchema,
+  transformPayloadToJsonBytes,
 } from '@fleet-telemetry/codec';
 import type { PayloadEncoding, RecordMetadata, TelemetryRecord } from '@fleet-telemetry/sink-api';
 
 /** The record types whose payload is a known message (and so can be written as JSON). */
-const schemaByRecordType: ReadonlyMap<string, DescMessage> = new Map<string, DescMessage>([
-  ['V', PayloadSchema],
-  ['alerts', VehicleAlertsSchema],
-  ['errors', VehicleErrorsSchema],
-  ['connectivity', VehicleConnectivitySchema],
-]);
+const jsonRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts', 'errors', 'connectivity']);
 
 /** Record types whose field 1 is the repeated list of signals (`Payload.data`, `VehicleAlerts.alerts`). */
 const signalRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts']);
@@ -61,15 +51,17 @@ export class RecordBuildError extends Error {
  * @throws RecordBuildError when the payload does not decode.
  */
 export function buildRecord(input: RecordInput): BuiltRecord {
-  let protobuf: Uint8Array;
+  const asJson = input.encoding === 'json' && jsonRecordTypes.has(input.recordType);
+  let payload: Uint8Array;
   try {
-    protobuf = transformPayload(input.recordType, input.payload, input.vin);
+    // JSON straight from the vehicle's bytes: the transform is applied while writing it.
+    payload = asJson
+      ? transformPayloadToJsonBytes(input.recordType, input.payload, input.vin)
+      : transformPayload(input.recordType, input.payload, input.vin);
   } catch (error) {
     if (error instanceof PayloadDecodeError) throw new RecordBuildError(error);
     throw error;
   }
-  const schema = schemaByRecordType.get(input.recordType);
-  const asJson = input.encoding === 'json' && schema !== undefined;
   const metadata = recordMetadata({
     vin: input.vin,
     receivedAt: input.receivedAt,
@@ -84,10 +76,12 @@ export function buildRecord(input: RecordInput): BuiltRecord {
       txid: input.txid,
       socketId: input.socketId,
       receivedAt: input.receivedAt,
-      payload: asJson ? protobufToJsonBytes(schema, protobuf) : protobuf,
+      payload,
       encoding: asJson ? 'json' : 'protobuf',
       metadata,
     },
-    signalCount: signalRecordTypes.has(input.recordType) ? countTopLevelField(protobuf, 1) : 0,
+    // Counted on the vehicle's bytes, valid once transformed: the transforms keep every signal
+    // a field of its own.
+    signalCount: signalRecordTypes.has(input.recordType) ? countTopLevelField(input.payload, 1) : 0,
   };
 }
