@@ -4,7 +4,7 @@ import { VehicleAlertsSchema } from '../src/gen/vehicle_alert_pb.js';
 import { VehicleConnectivitySchema } from '../src/gen/vehicle_connectivity_pb.js';
 import { Field, PayloadSchema, type DatumSchema } from '../src/gen/vehicle_data_pb.js';
 import { VehicleErrorsSchema } from '../src/gen/vehicle_error_pb.js';
-import { PayloadDecodeError, transformPayload, type PayloadDecodeReason } from '../src/records/index.js';
+import { countTopLevelField, PayloadDecodeError, transformPayload, type PayloadDecodeReason } from '../src/records/index.js';
 import { bytesOf, field, tag } from './records-wire.js';
 
 const VIN = '5YJ3E1EA7KF317000';
@@ -300,5 +300,39 @@ describe('payloads that do not decode', () => {
     })();
     expect(error).toMatchObject({ messageName: 'telemetry.vehicle_data.Payload', offset: 2 });
     expect(error?.message).toBe('cannot decode telemetry.vehicle_data.Payload: invalid-utf8 at byte 2');
+  });
+});
+
+describe('transform stats', () => {
+  const stats = { signals: -1 };
+
+  it.each([
+    ['V', vehicleData([stringDatum(Field.VehicleName, 'car'), stringDatum(Field.Location, '(37.4 N, 122.1 E)')], 'OTHER')],
+    ['V', vehicleData([stringDatum(Field.VehicleName, 'car')], VIN)],
+    ['V', vehicleData([])],
+    ['alerts', toBinary(VehicleAlertsSchema, create(VehicleAlertsSchema, { vin: VIN, alerts: [{ name: 'a' }, { name: 'b' }] }))],
+    [
+      'alerts',
+      toBinary(
+        VehicleAlertsSchema,
+        create(VehicleAlertsSchema, { vin: 'OTHER', alerts: [{ name: 'a', startedAt: { seconds: 1_692_044_886_337n } }] }),
+      ),
+    ],
+  ])('count the %s signals of the result, changed or not', (recordType, payload) => {
+    const result = transformPayload(recordType, payload, VIN, stats);
+    expect(stats.signals).toBe(countTopLevelField(result, 1));
+  });
+
+  it('counts every data entry, empty ones included, as countTopLevelField does', () => {
+    const payload = bytesOf(field.bytes(1, []), field.bytes(1, []), field.bytes(1, field.varint(1, 5)));
+    const result = transformPayload('V', payload, VIN, stats);
+    expect(stats.signals).toBe(3);
+    expect(stats.signals).toBe(countTopLevelField(result, 1));
+  });
+
+  it.each(['errors', 'connectivity', 'unknown'])('are 0 for %s', (recordType) => {
+    stats.signals = 7;
+    transformPayload(recordType, new Uint8Array(0), VIN, stats);
+    expect(stats.signals).toBe(0);
   });
 });

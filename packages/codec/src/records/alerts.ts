@@ -17,9 +17,11 @@ const ALERTS = messageTable(VehicleAlertsSchema);
  * seconds hold milliseconds converted (the reference rebuilds such a timestamp from the
  * milliseconds alone, so its nanos are replaced). Returns `payload` itself when nothing changes.
  */
-export function transformAlerts(payload: Uint8Array, vin: string): Uint8Array {
+export function transformAlerts(payload: Uint8Array, vin: string, stats?: { signals: number }): Uint8Array {
   validateMessage(ALERTS, payload, 0, payload.length, 1);
   const message = fromBinary(VehicleAlertsSchema, payload);
+  // One element per occurrence of the repeated field, in the payload and in its re-encoding alike.
+  if (stats !== undefined) stats.signals = message.alerts.length;
   let changed = message.vin !== vin;
   message.vin = vin;
   for (const alert of message.alerts) {

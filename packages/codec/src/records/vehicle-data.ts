@@ -56,8 +56,9 @@ const splice = new Splice();
  * datum needs rewriting; otherwise the original bytes with the VIN fields replaced by one
  * certificate VIN field at the end and each rewritten datum re-encoded in place.
  */
-export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Array {
+export function transformVehicleData(payload: Uint8Array, vin: string, stats?: { signals: number }): Uint8Array {
   const end = payload.length;
+  let signals = 0;
   const vinBytes = utf8Of(vin);
   splice.reset();
   let vinStart = -1;
@@ -68,6 +69,7 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
     pos = readTag(payload, pos, end, PAYLOAD.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
+    if (fieldNo === PAYLOAD_DATA) signals += 1;
     if (fieldNo === PAYLOAD_DATA && wireType === WireType.LengthDelimited) {
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
       pos = start + wire.value;
@@ -82,6 +84,7 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
       pos = skipFieldValue(PAYLOAD, layout, fieldNo, wireType, payload, pos, end, 1, fieldStart);
     }
   }
+  if (stats !== undefined) stats.signals = signals;
   // The last occurrence of a singular field wins.
   const vinChanged = vinStart < 0 ? vinBytes.length > 0 : !bytesEqual(payload, vinStart, vinEnd, vinBytes);
   if (!vinChanged && !splice.hasReplacements) return payload;
