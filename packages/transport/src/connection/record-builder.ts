@@ -1,6 +1,5 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
-  countTopLevelField,
   PayloadDecodeError,
   PayloadSchema,
   protobufToJsonBytes,
@@ -9,6 +8,7 @@ import {
   VehicleAlertsSchema,
   VehicleConnectivitySchema,
   VehicleErrorsSchema,
+  type TransformStats,
 } from '@fleet-telemetry/codec';
 import type { PayloadEncoding, RecordMetadata, TelemetryRecord } from '@fleet-telemetry/sink-api';
 
@@ -20,8 +20,8 @@ const schemaByRecordType: ReadonlyMap<string, DescMessage> = new Map<string, Des
   ['connectivity', VehicleConnectivitySchema],
 ]);
 
-/** Record types whose field 1 is the repeated list of signals (`Payload.data`, `VehicleAlerts.alerts`). */
-const signalRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts']);
+/** Filled by each transform (which counts the signals as it validates); builds are synchronous. */
+const transformStats: TransformStats = { signals: 0 };
 
 export interface RecordInput {
   readonly recordType: string;
@@ -63,7 +63,7 @@ export class RecordBuildError extends Error {
 export function buildRecord(input: RecordInput): BuiltRecord {
   let protobuf: Uint8Array;
   try {
-    protobuf = transformPayload(input.recordType, input.payload, input.vin);
+    protobuf = transformPayload(input.recordType, input.payload, input.vin, transformStats);
   } catch (error) {
     if (error instanceof PayloadDecodeError) throw new RecordBuildError(error);
     throw error;
@@ -88,6 +88,6 @@ export function buildRecord(input: RecordInput): BuiltRecord {
       encoding: asJson ? 'json' : 'protobuf',
       metadata,
     },
-    signalCount: signalRecordTypes.has(input.recordType) ? countTopLevelField(protobuf, 1) : 0,
+    signalCount: transformStats.signals,
   };
 }
