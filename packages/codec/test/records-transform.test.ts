@@ -235,6 +235,39 @@ describe('alerts', () => {
     const payload = toBinary(VehicleAlertsSchema, create(VehicleAlertsSchema, { alerts: [{ name: 'Alert' }] }));
     expect(fromBinary(VehicleAlertsSchema, transformPayload('alerts', payload, VIN)).alerts[0]!.endedAt).toBeUndefined();
   });
+
+  /** A Timestamp occurrence on the wire: seconds and, when given, nanos. */
+  function timestamp(seconds: bigint, nanos?: number): number[] {
+    return [...field.varint(1, seconds), ...(nanos === undefined ? [] : field.varint(2, nanos))];
+  }
+
+  it('decides on the merged timestamp when an alert repeats one', () => {
+    const ms = 1_692_044_886_337n;
+    // started_at twice: the later seconds win, so only the second alert holds milliseconds.
+    const payload = bytesOf(
+      field.bytes(1, [...field.string(1, 'a'), ...field.bytes(3, timestamp(ms, 5)), ...field.bytes(3, timestamp(1_600_000_000n))]),
+      field.bytes(1, [...field.string(1, 'b'), ...field.bytes(3, timestamp(1_600_000_000n, 5)), ...field.bytes(3, timestamp(ms))]),
+      field.string(3, VIN),
+    );
+    const result = fromBinary(VehicleAlertsSchema, transformPayload('alerts', payload, VIN));
+    expect(result.alerts.map((alert) => [alert.name, alert.startedAt?.seconds, alert.startedAt?.nanos])).toEqual([
+      ['a', 1_600_000_000n, 5],
+      ['b', 1_692_044_886n, 337_000_000],
+    ]);
+    expect(result.vin).toBe(VIN);
+  });
+
+  it('keeps the bytes of alerts that need nothing, and of the whole payload when nothing changes', () => {
+    const plain = field.bytes(1, [...field.string(1, 'plain'), ...field.bytes(3, timestamp(1_600_000_000n, 1)), 0x28, 0x07]);
+    const unchanged = bytesOf(plain, field.string(3, VIN));
+    expect(transformPayload('alerts', unchanged, VIN)).toBe(unchanged);
+    // A negative seconds value is a 10-byte varint: looked at closely, and kept.
+    const negative = bytesOf(field.bytes(1, field.bytes(4, timestamp(-5n))), field.string(3, VIN));
+    expect(transformPayload('alerts', negative, VIN)).toBe(negative);
+    const converted = transformPayload('alerts', bytesOf(plain, field.bytes(1, field.bytes(4, timestamp(THRESHOLD)))), VIN);
+    // The first alert, unknown field 5 included, is copied as it was.
+    expect([...converted.subarray(0, plain.length)]).toEqual(plain);
+  });
 });
 
 describe.each([
