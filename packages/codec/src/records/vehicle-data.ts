@@ -19,6 +19,7 @@ import {
   readLength,
   readTag,
   readVarint,
+  skipVarint,
   tagOf,
   varintSize,
   writeInt32Varint,
@@ -36,6 +37,29 @@ const DATUM_KEY = fieldNumber(DatumSchema, 'key');
 const DATUM_VALUE = fieldNumber(DatumSchema, 'value');
 const STRING_VALUE = fieldNumber(ValueSchema, 'stringValue');
 const VALUE_MEMBERS = oneofMembers(ValueSchema);
+
+// 0: not one of them.
+const FAST_VARINT = 1;
+const FAST_FIXED64 = 2;
+const FAST_FIXED32 = 3;
+
+/**
+ * For each one-byte tag: whether it is a singular oneof member of Value with that tag's wire type
+ * and a fixed size or a varint, so the scan can skip it without the general field walk.
+ */
+const fastLayouts: Uint8Array = (() => {
+  const table = new Uint8Array(0x80);
+  for (let tag = 0; tag < 0x80; tag++) {
+    const fieldNo = tag >>> 3;
+    if (fieldNo === 0 || fieldNo >= VALUE.layouts.length || VALUE_MEMBERS[fieldNo] !== 1) continue;
+    const layout = VALUE.layouts[fieldNo];
+    const wireType = tag & 7;
+    if (layout === Layout.Varint && wireType === WireType.Varint) table[tag] = FAST_VARINT;
+    else if (layout === Layout.Fixed64 && wireType === WireType.Fixed64) table[tag] = FAST_FIXED64;
+    else if (layout === Layout.Fixed32 && wireType === WireType.Fixed32) table[tag] = FAST_FIXED32;
+  }
+  return table;
+})();
 
 const DATA_TAG = lengthDelimitedTag(PayloadSchema, 'data');
 const VIN_TAG = lengthDelimitedTag(PayloadSchema, 'vin');
@@ -66,6 +90,14 @@ export function transformVehicleData(payload: Uint8Array, vin: string, stats?: {
   let pos = 0;
   while (pos < end) {
     const fieldStart = pos;
+    // Nearly every field is a datum behind its one-byte tag: straight to it.
+    if (payload[pos] === DATA_TAG) {
+      signals += 1;
+      const start = readLength(payload, pos + 1, end, PAYLOAD.typeName);
+      pos = start + wire.value;
+      transformDatum(payload, start, pos, fieldStart);
+      continue;
+    }
     pos = readTag(payload, pos, end, PAYLOAD.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
@@ -116,6 +148,19 @@ function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart:
   let pos = start;
   while (pos < end) {
     const tagStart = pos;
+    // The usual Datum: the key, then the value, each behind a one-byte tag.
+    const first = buf[pos];
+    if (first === KEY_TAG) {
+      pos = readVarint(buf, pos + 1, end, DATUM.typeName);
+      datum.key = wire.int32;
+      continue;
+    }
+    if (first === VALUE_TAG) {
+      const valueStart = readLength(buf, pos + 1, end, DATUM.typeName);
+      pos = valueStart + wire.value;
+      scanValue(buf, valueStart, pos);
+      continue;
+    }
     pos = readTag(buf, pos, end, DATUM.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
@@ -153,6 +198,23 @@ function scanValue(buf: Uint8Array, start: number, end: number): void {
   let pos = start;
   while (pos < end) {
     const tagStart = pos;
+    const first = buf[pos]!;
+    // One-byte tags of fixed-size and varint members (doubles, floats, ints, bools, enums): skipped here.
+    if (first < 0x80) {
+      const layout = fastLayouts[first]!;
+      if (layout === FAST_FIXED64 || layout === FAST_FIXED32) {
+        const size = layout === FAST_FIXED64 ? 8 : 4;
+        if (end - pos - 1 < size) decodeError('truncated', pos + 1, VALUE.typeName);
+        pos += 1 + size;
+        datum.chosen = first >>> 3;
+        continue;
+      }
+      if (layout === FAST_VARINT) {
+        pos = skipVarint(buf, pos + 1, end, VALUE.typeName);
+        datum.chosen = first >>> 3;
+        continue;
+      }
+    }
     pos = readTag(buf, pos, end, VALUE.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
