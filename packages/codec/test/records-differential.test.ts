@@ -1,4 +1,4 @@
-import { createRegistry, equals, fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
+import { create, createRegistry, equals, fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VehicleAlertsSchema } from '../src/gen/vehicle_alert_pb.js';
@@ -8,6 +8,7 @@ import { VehicleErrorsSchema } from '../src/gen/vehicle_error_pb.js';
 import { PayloadDecodeError, transformPayload } from '../src/records/index.js';
 import { mutated, payloadOf, vehicleDataPayload } from './records-arbitraries.js';
 import { decodeStrictly, transformPayloadReference } from './records-reference.js';
+import { varint } from './records-wire.js';
 
 // A fixed seed keeps runs reproducible; the generators still cover thousands of shapes.
 fc.configureGlobal({ seed: 0x5eed_2024, endOnFailure: true });
@@ -98,6 +99,59 @@ describe.each([
         expectAgreement(recordType, schema, payload, vin);
       }),
       { numRuns: 600 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+});
+
+describe('alerts with millisecond timestamps against protobuf-es', () => {
+  // Seconds around the threshold and real dates in ms, some past 2^53; nanos sometimes set.
+  const seconds = fc.oneof(
+    fc.bigInt({ min: 0n, max: 2_000_000_000n }),
+    fc.bigInt({ min: 315_575_999_990n, max: 315_576_000_010n }),
+    fc.bigInt({ min: 1_600_000_000_000n, max: 1_800_000_000_000n }),
+    fc.bigInt({ min: 2n ** 53n - 5n, max: 2n ** 53n + 5n }),
+    fc.bigInt({ min: -(2n ** 40n), max: -1n }),
+  );
+  const timestamp = fc.option(fc.record({ seconds, nanos: fc.integer({ min: 0, max: 999_999_999 }) }), { nil: undefined });
+  const alert = fc.record({
+    name: fc.string({ maxLength: 8 }),
+    audiences: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
+    startedAt: timestamp,
+    endedAt: timestamp,
+  });
+  const payloads = fc
+    .record({ alerts: fc.array(alert, { maxLength: 4 }), vin: vins })
+    .map((init) => toBinary(VehicleAlertsSchema, create(VehicleAlertsSchema, init)));
+
+  it('converts exactly as decoding, converting and re-encoding does', () => {
+    fc.assert(
+      fc.property(payloads, certificateVins, (payload, vin) => {
+        expectSameMessage(VehicleAlertsSchema, transformPayload('alerts', payload, vin), transformPayloadReference('alerts', payload, vin));
+      }),
+      { numRuns: 1500 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('agrees on alerts whose timestamps repeat or carry unknown fields', () => {
+    const inMilliseconds = [0x08, ...varint(1_692_044_886_337n)];
+    const extras = fc.array(
+      fc.constantFrom(
+        [0x1a, inMilliseconds.length, ...inMilliseconds], // started_at again, in ms
+        [0x1a, 0x02, 0x08, 0x05], // started_at again, in seconds
+        [0x22, 0x00], // an empty ended_at
+        [0x22, inMilliseconds.length + 2, ...inMilliseconds, 0x18, 0x01], // ended_at with an unknown field
+        [0x1a, inMilliseconds.length + 2, ...inMilliseconds, 0x10, 0x07], // started_at with nanos
+      ),
+      { maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(payloads, extras, certificateVins, (payload, parts, vin) => {
+        // One more alert made of the chosen timestamp occurrences, after the generated ones.
+        const content = [0x1a, inMilliseconds.length, ...inMilliseconds, ...parts.flat()];
+        const withExtra = Uint8Array.from([...payload, 0x0a, ...varint(content.length), ...content]);
+        expectSameMessage(VehicleAlertsSchema, transformPayload('alerts', withExtra, vin), transformPayloadReference('alerts', withExtra, vin));
+      }),
+      { numRuns: 500 },
     );
   }, PROPERTY_TIMEOUT_MS);
 });

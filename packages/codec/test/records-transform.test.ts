@@ -4,7 +4,7 @@ import { VehicleAlertsSchema } from '../src/gen/vehicle_alert_pb.js';
 import { VehicleConnectivitySchema } from '../src/gen/vehicle_connectivity_pb.js';
 import { Field, PayloadSchema, type DatumSchema } from '../src/gen/vehicle_data_pb.js';
 import { VehicleErrorsSchema } from '../src/gen/vehicle_error_pb.js';
-import { PayloadDecodeError, transformPayload, type PayloadDecodeReason } from '../src/records/index.js';
+import { countTopLevelField, PayloadDecodeError, transformPayload, type PayloadDecodeReason } from '../src/records/index.js';
 import { bytesOf, field, tag } from './records-wire.js';
 
 const VIN = '5YJ3E1EA7KF317000';
@@ -235,6 +235,39 @@ describe('alerts', () => {
     const payload = toBinary(VehicleAlertsSchema, create(VehicleAlertsSchema, { alerts: [{ name: 'Alert' }] }));
     expect(fromBinary(VehicleAlertsSchema, transformPayload('alerts', payload, VIN)).alerts[0]!.endedAt).toBeUndefined();
   });
+
+  /** A Timestamp occurrence on the wire: seconds and, when given, nanos. */
+  function timestamp(seconds: bigint, nanos?: number): number[] {
+    return [...field.varint(1, seconds), ...(nanos === undefined ? [] : field.varint(2, nanos))];
+  }
+
+  it('decides on the merged timestamp when an alert repeats one', () => {
+    const ms = 1_692_044_886_337n;
+    // started_at twice: the later seconds win, so only the second alert holds milliseconds.
+    const payload = bytesOf(
+      field.bytes(1, [...field.string(1, 'a'), ...field.bytes(3, timestamp(ms, 5)), ...field.bytes(3, timestamp(1_600_000_000n))]),
+      field.bytes(1, [...field.string(1, 'b'), ...field.bytes(3, timestamp(1_600_000_000n, 5)), ...field.bytes(3, timestamp(ms))]),
+      field.string(3, VIN),
+    );
+    const result = fromBinary(VehicleAlertsSchema, transformPayload('alerts', payload, VIN));
+    expect(result.alerts.map((alert) => [alert.name, alert.startedAt?.seconds, alert.startedAt?.nanos])).toEqual([
+      ['a', 1_600_000_000n, 5],
+      ['b', 1_692_044_886n, 337_000_000],
+    ]);
+    expect(result.vin).toBe(VIN);
+  });
+
+  it('keeps the bytes of alerts that need nothing, and of the whole payload when nothing changes', () => {
+    const plain = field.bytes(1, [...field.string(1, 'plain'), ...field.bytes(3, timestamp(1_600_000_000n, 1)), 0x28, 0x07]);
+    const unchanged = bytesOf(plain, field.string(3, VIN));
+    expect(transformPayload('alerts', unchanged, VIN)).toBe(unchanged);
+    // A negative seconds value is a 10-byte varint: looked at closely, and kept.
+    const negative = bytesOf(field.bytes(1, field.bytes(4, timestamp(-5n))), field.string(3, VIN));
+    expect(transformPayload('alerts', negative, VIN)).toBe(negative);
+    const converted = transformPayload('alerts', bytesOf(plain, field.bytes(1, field.bytes(4, timestamp(THRESHOLD)))), VIN);
+    // The first alert, unknown field 5 included, is copied as it was.
+    expect([...converted.subarray(0, plain.length)]).toEqual(plain);
+  });
 });
 
 describe.each([
@@ -300,5 +333,39 @@ describe('payloads that do not decode', () => {
     })();
     expect(error).toMatchObject({ messageName: 'telemetry.vehicle_data.Payload', offset: 2 });
     expect(error?.message).toBe('cannot decode telemetry.vehicle_data.Payload: invalid-utf8 at byte 2');
+  });
+});
+
+describe('transform stats', () => {
+  const stats = { signals: -1 };
+
+  it.each([
+    ['V', vehicleData([stringDatum(Field.VehicleName, 'car'), stringDatum(Field.Location, '(37.4 N, 122.1 E)')], 'OTHER')],
+    ['V', vehicleData([stringDatum(Field.VehicleName, 'car')], VIN)],
+    ['V', vehicleData([])],
+    ['alerts', toBinary(VehicleAlertsSchema, create(VehicleAlertsSchema, { vin: VIN, alerts: [{ name: 'a' }, { name: 'b' }] }))],
+    [
+      'alerts',
+      toBinary(
+        VehicleAlertsSchema,
+        create(VehicleAlertsSchema, { vin: 'OTHER', alerts: [{ name: 'a', startedAt: { seconds: 1_692_044_886_337n } }] }),
+      ),
+    ],
+  ])('count the %s signals of the result, changed or not', (recordType, payload) => {
+    const result = transformPayload(recordType, payload, VIN, stats);
+    expect(stats.signals).toBe(countTopLevelField(result, 1));
+  });
+
+  it('counts every data entry, empty ones included, as countTopLevelField does', () => {
+    const payload = bytesOf(field.bytes(1, []), field.bytes(1, []), field.bytes(1, field.varint(1, 5)));
+    const result = transformPayload('V', payload, VIN, stats);
+    expect(stats.signals).toBe(3);
+    expect(stats.signals).toBe(countTopLevelField(result, 1));
+  });
+
+  it.each(['errors', 'connectivity', 'unknown'])('are 0 for %s', (recordType) => {
+    stats.signals = 7;
+    transformPayload(recordType, new Uint8Array(0), VIN, stats);
+    expect(stats.signals).toBe(0);
   });
 });

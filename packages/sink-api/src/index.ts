@@ -19,4 +19,4 @@ export { DrainNotifier } from './drain-notifier.js';
 export { NoopSink } from './noop-sink.js';
 export { IdleWaiters } from './idle-waiters.js';
 export { ThrottledLog } from './throttled-log.js';
-export { summedCounter } from './summed-counter.js';
+export { summedCounter, type SummedCounter, type SummedTotal } from './summed-counter.js';

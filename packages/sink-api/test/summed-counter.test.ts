@@ -86,4 +86,30 @@ describe('summedCounter', () => {
       [{}, 48],
     ]);
   });
+
+  it('adds through a bound total into the same series as add, current at every collection', async () => {
+    const { meter, reader } = setUp();
+    const counter = summedCounter(meter, 'bound');
+    const v = counter.bind({ record_type: 'V' });
+    v.add(1);
+    counter.add(2, { record_type: 'V' });
+    expect((await points(reader, 'bound'))?.values).toEqual([[{ record_type: 'V' }, 3]]);
+    v.add(4);
+    counter.bind({ record_type: 'V' }).add(8);
+    expect((await points(reader, 'bound'))?.values).toEqual([[{ record_type: 'V' }, 15]]);
+  });
+
+  it('reports a bound total only once something was added to it', async () => {
+    const { meter, reader } = setUp();
+    const counter = summedCounter(meter, 'lazy', { upDown: true });
+    const alerts = counter.bind({ record_type: 'alerts' });
+    counter.bind({ record_type: 'V' }).add(0);
+    expect((await points(reader, 'lazy'))?.values).toEqual([[{ record_type: 'V' }, 0]]);
+    alerts.add(-1);
+    // The SDK lists series in the order it first saw them.
+    expect((await points(reader, 'lazy'))?.values).toEqual([
+      [{ record_type: 'V' }, 0],
+      [{ record_type: 'alerts' }, -1],
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { summedCounter } from '@fleet-telemetry/sink-api';
+import { summedCounter, type SummedCounter } from '@fleet-telemetry/sink-api';
 import { metrics, type Counter, type MeterProvider, type UpDownCounter } from '@opentelemetry/api';
 
 export const meterName = '@fleet-telemetry/transport';
@@ -8,15 +8,15 @@ export const meterName = '@fleet-telemetry/transport';
  * query them. `signal_count` and `vin_signal_count` are gauges there, hence up-down counters here.
  */
 export interface TransportMetrics {
-  readonly recordTotal: Counter<{ record_type: string }>;
-  readonly recordSizeBytesTotal: Counter<{ record_type: string }>;
+  readonly recordTotal: SummedCounter<{ record_type: string }>;
+  readonly recordSizeBytesTotal: SummedCounter<{ record_type: string }>;
   readonly rateLimitExceededTotal: Counter<{ device_id: string; txtype: string }>;
   readonly recordTooBigTotal: Counter;
   readonly unauthorizedSenderIdTotal: Counter;
   readonly unknownMessageTypeErrorTotal: Counter<{ msg_type: string }>;
   readonly unexpectedRecordErrTotal: Counter;
   readonly socketErrTotal: Counter;
-  readonly signalCount: UpDownCounter<{ record_type: string }>;
+  readonly signalCount: SummedCounter<{ record_type: string }>;
   readonly vinSignalCount: UpDownCounter<{ record_type: string; vin: string }>;
 }
 

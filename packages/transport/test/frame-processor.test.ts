@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FrameProcessor, type TransportDispatcher } from '../src/index.js';
 import { createTransportMetrics } from '../src/metrics.js';
-import { readResponse, senderId, streamFrame, vehicleData, vin } from './support/frames.js';
+import { alerts, readResponse, senderId, streamFrame, vehicleData, vehicleErrors, vin } from './support/frames.js';
 import { testMetrics } from './support/metrics.js';
 
 /** A dispatcher whose answer and confirmation timing each test chooses. */
@@ -35,7 +35,7 @@ class ScriptedDispatcher implements TransportDispatcher {
   }
 }
 
-function processor(dispatcher: TransportDispatcher, open = () => true) {
+function processor(dispatcher: TransportDispatcher, open = () => true, trackedVins?: ReadonlySet<string>) {
   const sent: Uint8Array[] = [];
   const pending: number[] = [];
   const metrics = testMetrics();
@@ -47,6 +47,7 @@ function processor(dispatcher: TransportDispatcher, open = () => true) {
     metrics: createTransportMetrics(metrics.meterProvider),
     logger: pino({ level: 'silent' }),
     now: () => 1_700_000_000_123,
+    trackedVins,
     responses: {
       send: (frame) => sent.push(frame),
       isOpen: open,
@@ -156,5 +157,72 @@ describe('FrameProcessor', () => {
     frames.process(frame('tx'));
     expect(sent).toHaveLength(0);
     expect(frames.pendingAcks).toBe(0);
+  });
+
+  it('keeps record, byte and signal counts exact over many frames of mixed types, scraped mid-stream', async () => {
+    const { frames, metrics } = processor(new ScriptedDispatcher('ack-now'));
+    const payloads = { V: vehicleData(), alerts: alerts('SPOOFED'), errors: vehicleErrors('SPOOFED') };
+    const order = ['V', 'V', 'alerts', 'V', 'errors', 'errors', 'V', 'alerts'] as const;
+    const expected = { V: { records: 0, bytes: 0 }, alerts: { records: 0, bytes: 0 }, errors: { records: 0, bytes: 0 } };
+    const sendRound = (round: number): void => {
+      order.forEach((topic, index) => {
+        frames.process(streamFrame({ txid: `tx-${round}-${index}`, topic, payload: payloads[topic] }));
+      });
+    };
+    const check = async (): Promise<void> => {
+      for (const [recordType, counts] of Object.entries(expected)) {
+        expect(await metrics.value('record_total', { record_type: recordType })).toBe(counts.records);
+        expect(await metrics.value('record_size_bytes_total', { record_type: recordType })).toBe(counts.bytes);
+        expect(frames.bytesByRecordType.get(recordType)).toBe(counts.bytes);
+      }
+      // vehicleData() holds 2 data entries, alerts('…') 1 alert; errors carry no signals.
+      expect(await metrics.points('signal_count')).toEqual(
+        expect.arrayContaining([
+          { attributes: { record_type: 'V' }, value: expected.V.records * 2 },
+          { attributes: { record_type: 'alerts' }, value: expected.alerts.records },
+        ]),
+      );
+      expect((await metrics.points('signal_count')).map((point) => point.attributes['record_type'])).not.toContain('errors');
+    };
+    const dispatcher = new ScriptedDispatcher('ack-now');
+    const sizes = { V: 0, alerts: 0, errors: 0 };
+    for (const topic of ['V', 'alerts', 'errors'] as const) {
+      dispatcher.dispatched.length = 0;
+      const probe = processor(dispatcher);
+      probe.frames.process(streamFrame({ txid: 'probe', topic, payload: payloads[topic] }));
+      sizes[topic] = dispatcher.dispatched[0]!.payload.length;
+    }
+    for (let round = 0; round < 50; round++) {
+      sendRound(round);
+      for (const topic of order) {
+        expected[topic].records += 1;
+        expected[topic].bytes += sizes[topic];
+      }
+      if (round === 7 || round === 49) await check();
+    }
+    expect(expected.V.records).toBe(200);
+  });
+
+  it('counts vin_signal_count only for a tracked VIN, under the record type', async () => {
+    const tracked = processor(new ScriptedDispatcher('ack-now'), () => true, new Set([vin]));
+    tracked.frames.process(frame('a'));
+    tracked.frames.process(streamFrame({ txid: 'b', topic: 'alerts', payload: alerts('SPOOFED') }));
+    tracked.frames.process(frame('c'));
+    expect(await tracked.metrics.points('vin_signal_count')).toEqual([
+      { attributes: { record_type: 'V', vin }, value: 4 },
+      { attributes: { record_type: 'alerts', vin }, value: 1 },
+    ]);
+    const untracked = processor(new ScriptedDispatcher('ack-now'), () => true, new Set(['OTHERVIN']));
+    untracked.frames.process(frame('a'));
+    expect(await untracked.metrics.points('vin_signal_count')).toEqual([]);
+  });
+
+  it('leaves a type out of the counts when its record did not build', async () => {
+    const { frames, metrics, sent } = processor(new ScriptedDispatcher('ack-now'));
+    frames.process(streamFrame({ txid: 'bad', topic: 'alerts', payload: Uint8Array.of(0xff, 0xff) }));
+    frames.process(frame('good'));
+    expect(sent.map((answer) => readResponse(answer).kind)).toEqual(['error', 'ack']);
+    expect((await metrics.points('record_total')).map((point) => point.attributes)).toEqual([{ record_type: 'V' }]);
+    expect([...frames.bytesByRecordType.keys()]).toEqual(['V']);
   });
 });

@@ -1,4 +1,4 @@
-export { transformPayload } from './transform.js';
+export { transformPayload, type TransformStats } from './transform.js';
 export { transformPayloadToJsonBytes } from './transform-json.js';
 export { PayloadDecodeError, type PayloadDecodeReason } from './errors.js';
 export { recordMetadata, type RecordMetadataFields, type RecordMetadataInput } from './metadata.js';

@@ -4,6 +4,15 @@ import { transformAlerts } from './alerts.js';
 import { setStringField } from './string-field.js';
 import { transformVehicleData } from './vehicle-data.js';
 
+/** What a transform counted on its way, for callers that would otherwise walk the result again. */
+export interface TransformStats {
+  /**
+   * Top-level signal entries: `Payload.data` for `V`, `VehicleAlerts.alerts` for `alerts` (what
+   * `countTopLevelField(result, 1)` returns); 0 for other record types.
+   */
+  signals: number;
+}
+
 /**
  * Turns the payload a vehicle sent for `recordType` into the protobuf bytes handed to sinks:
  * - `V` (Payload): `vin` set to the certificate's; a `Location` datum holding a string such as
@@ -17,14 +26,18 @@ import { transformVehicleData } from './vehicle-data.js';
  * Returns `payload` itself when nothing needs to change. `vin` is the device id of the client
  * certificate: a vehicle never chooses the VIN its records carry.
  *
+ * With `stats`, also reports what the transform counted (the object is filled in, so a caller can
+ * reuse one).
+ *
  * @throws PayloadDecodeError when the payload does not decode as the record type's message.
  */
-export function transformPayload(recordType: string, payload: Uint8Array, vin: string): Uint8Array {
+export function transformPayload(recordType: string, payload: Uint8Array, vin: string, stats?: TransformStats): Uint8Array {
+  if (stats !== undefined) stats.signals = 0;
   switch (recordType) {
     case 'V':
-      return transformVehicleData(payload, vin);
+      return transformVehicleData(payload, vin, stats);
     case 'alerts':
-      return transformAlerts(payload, vin);
+      return transformAlerts(payload, vin, stats);
     case 'errors':
       return setStringField(VehicleErrorsSchema, 'vin', payload, vin);
     case 'connectivity':

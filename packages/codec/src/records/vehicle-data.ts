@@ -19,6 +19,7 @@ import {
   readLength,
   readTag,
   readVarint,
+  skipVarint,
   tagOf,
   varintSize,
   writeInt32Varint,
@@ -36,6 +37,29 @@ const DATUM_KEY = fieldNumber(DatumSchema, 'key');
 const DATUM_VALUE = fieldNumber(DatumSchema, 'value');
 const STRING_VALUE = fieldNumber(ValueSchema, 'stringValue');
 const VALUE_MEMBERS = oneofMembers(ValueSchema);
+
+// 0: not one of them.
+const FAST_VARINT = 1;
+const FAST_FIXED64 = 2;
+const FAST_FIXED32 = 3;
+
+/**
+ * For each one-byte tag: whether it is a singular oneof member of Value with that tag's wire type
+ * and a fixed size or a varint, so the scan can skip it without the general field walk.
+ */
+const fastLayouts: Uint8Array = (() => {
+  const table = new Uint8Array(0x80);
+  for (let tag = 0; tag < 0x80; tag++) {
+    const fieldNo = tag >>> 3;
+    if (fieldNo === 0 || fieldNo >= VALUE.layouts.length || VALUE_MEMBERS[fieldNo] !== 1) continue;
+    const layout = VALUE.layouts[fieldNo];
+    const wireType = tag & 7;
+    if (layout === Layout.Varint && wireType === WireType.Varint) table[tag] = FAST_VARINT;
+    else if (layout === Layout.Fixed64 && wireType === WireType.Fixed64) table[tag] = FAST_FIXED64;
+    else if (layout === Layout.Fixed32 && wireType === WireType.Fixed32) table[tag] = FAST_FIXED32;
+  }
+  return table;
+})();
 
 const DATA_TAG = lengthDelimitedTag(PayloadSchema, 'data');
 const VIN_TAG = lengthDelimitedTag(PayloadSchema, 'vin');
@@ -56,8 +80,9 @@ const splice = new Splice();
  * datum needs rewriting; otherwise the original bytes with the VIN fields replaced by one
  * certificate VIN field at the end and each rewritten datum re-encoded in place.
  */
-export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Array {
+export function transformVehicleData(payload: Uint8Array, vin: string, stats?: { signals: number }): Uint8Array {
   const end = payload.length;
+  let signals = 0;
   const vinBytes = utf8Of(vin);
   splice.reset();
   let vinStart = -1;
@@ -65,16 +90,22 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
   let pos = 0;
   while (pos < end) {
     const fieldStart = pos;
+    // Nearly every field is a datum behind its one-byte tag: straight to it.
+    if (payload[pos] === DATA_TAG) {
+      signals += 1;
+      const start = readLength(payload, pos + 1, end, PAYLOAD.typeName);
+      pos = start + wire.value;
+      transformDatum(payload, start, pos, fieldStart);
+      continue;
+    }
     pos = readTag(payload, pos, end, PAYLOAD.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
+    if (fieldNo === PAYLOAD_DATA) signals += 1;
     if (fieldNo === PAYLOAD_DATA && wireType === WireType.LengthDelimited) {
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
       pos = start + wire.value;
-      scanDatum(payload, start, pos);
-      const rewritten = datumRewrite(payload);
-      // The Payload `data` field that began at `fieldStart`, re-encoded.
-      if (rewritten !== undefined) encodeDatum(payload, fieldStart, pos, datum.key, rewritten);
+      transformDatum(payload, start, pos, fieldStart);
     } else if (fieldNo === PAYLOAD_VIN && wireType === WireType.LengthDelimited) {
       vinStart = readLength(payload, pos, end, PAYLOAD.typeName);
       vinEnd = pos = vinStart + wire.value;
@@ -85,11 +116,22 @@ export function transformVehicleData(payload: Uint8Array, vin: string): Uint8Arr
       pos = skipFieldValue(PAYLOAD, layout, fieldNo, wireType, payload, pos, end, 1, fieldStart);
     }
   }
+  if (stats !== undefined) stats.signals = signals;
   // The last occurrence of a singular field wins.
   const vinChanged = vinStart < 0 ? vinBytes.length > 0 : !bytesEqual(payload, vinStart, vinEnd, vinBytes);
   if (!vinChanged && !splice.hasReplacements) return payload;
   // Unchanged, the VIN fields stay where they are; changed, they all go and one is appended.
   return splice.apply(payload, vinChanged, VIN_TAG, vinChanged ? vinBytes : EMPTY);
+}
+
+/**
+ * Validates the Datum in `buf[start, end)` and, when a transform applies, records in `splice`
+ * the re-encoded Payload `data` field that began at `fieldStart`.
+ */
+function transformDatum(buf: Uint8Array, start: number, end: number, fieldStart: number): void {
+  scanDatum(buf, start, end);
+  const rewritten = datumRewrite(buf);
+  if (rewritten !== undefined) encodeDatum(buf, fieldStart, end, datum.key, rewritten);
 }
 
 /** What the scan of one Datum found; module-level so the hot loop allocates nothing. */
@@ -120,6 +162,20 @@ export function scanDatum(buf: Uint8Array, start: number, end: number): void {
   let pos = start;
   while (pos < end) {
     const tagStart = pos;
+    // The usual Datum: the key, then the value, each behind a one-byte tag.
+    const first = buf[pos];
+    if (first === KEY_TAG) {
+      pos = readVarint(buf, pos + 1, end, DATUM.typeName);
+      datum.key = wire.int32;
+      continue;
+    }
+    if (first === VALUE_TAG) {
+      const valueStart = readLength(buf, pos + 1, end, DATUM.typeName);
+      pos = valueStart + wire.value;
+      datum.valueCount++;
+      scanValue(buf, valueStart, pos);
+      continue;
+    }
     pos = readTag(buf, pos, end, DATUM.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;
@@ -163,6 +219,27 @@ function scanValue(buf: Uint8Array, start: number, end: number): void {
   let pos = start;
   while (pos < end) {
     const tagStart = pos;
+    const first = buf[pos]!;
+    // One-byte tags of fixed-size and varint members (doubles, floats, ints, bools, enums): skipped here.
+    if (first < 0x80) {
+      const layout = fastLayouts[first]!;
+      if (layout === FAST_FIXED64 || layout === FAST_FIXED32) {
+        const size = layout === FAST_FIXED64 ? 8 : 4;
+        if (end - pos - 1 < size) decodeError('truncated', pos + 1, VALUE.typeName);
+        datum.memberAt = pos + 1;
+        pos += 1 + size;
+        datum.chosen = first >>> 3;
+        datum.memberCount++;
+        continue;
+      }
+      if (layout === FAST_VARINT) {
+        datum.memberAt = pos + 1;
+        pos = skipVarint(buf, pos + 1, end, VALUE.typeName);
+        datum.chosen = first >>> 3;
+        datum.memberCount++;
+        continue;
+      }
+    }
     pos = readTag(buf, pos, end, VALUE.typeName);
     const fieldNo = wire.fieldNo;
     const wireType = wire.wireType;

@@ -97,6 +97,16 @@ export function skipVarint(buf: Uint8Array, pos: number, end: number, messageNam
 
 /** Reads a length prefix at `pos`; sets `wire.value` to the length, returns the content start. */
 export function readLength(buf: Uint8Array, pos: number, end: number, messageName: string): number {
+  // Most lengths fit one byte.
+  if (pos < end) {
+    const first = buf[pos]!;
+    if (first < 0x80) {
+      if (first > end - pos - 1) decodeError('truncated', pos, messageName);
+      wire.value = first;
+      wire.int32 = first;
+      return pos + 1;
+    }
+  }
   const start = readVarint(buf, pos, end, messageName);
   if (wire.value > end - start) decodeError('truncated', pos, messageName);
   return start;

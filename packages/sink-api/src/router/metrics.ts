@@ -1,14 +1,14 @@
 import type { Counter, Meter } from '@opentelemetry/api';
-import { summedCounter } from '../summed-counter.js';
+import { summedCounter, type SummedCounter } from '../summed-counter.js';
 
 /** The router's instruments. Names match the reference server's, which existing dashboards query. */
 export interface RouterMetrics {
   /** `dispatch_total{record_type}`: records handed to the sinks of their type. */
-  readonly dispatched: Counter;
+  readonly dispatched: SummedCounter;
   /** `reliable_ack{record_type,dispatcher}`: reliable acks sent to a vehicle. */
-  readonly reliableAck: Counter;
+  readonly reliableAck: SummedCounter;
   /** `reliable_ack_miss{record_type,dispatcher}`: confirmed records whose socket was gone. */
-  readonly reliableAckMiss: Counter;
+  readonly reliableAckMiss: SummedCounter;
   /** `sink_write_exception_total{sink,record_type}`: `Sink.write` threw (a sink bug). */
   readonly writeExceptions: Counter;
 }

@@ -1,4 +1,4 @@
-import { metrics, type Attributes, type Meter } from '@opentelemetry/api';
+import { metrics, type Meter } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 import type { AckOutcome, DispatchResult, RecordDispatcher } from '../dispatcher.js';
 import { DrainNotifier } from '../drain-notifier.js';
@@ -11,6 +11,7 @@ import {
   type RoutingValidation,
 } from '../routing-config.js';
 import type { DeliveryCallback, Sink, SinkHealth } from '../sink.js';
+import type { SummedTotal } from '../summed-counter.js';
 import { AckGate } from './ack-gate.js';
 import { createRouterMetrics, type RouterMetrics } from './metrics.js';
 
@@ -47,8 +48,10 @@ interface Route {
   readonly sinks: readonly Sink[];
   /** The sinks whose confirmation the ack waits for; empty when the type is acked at once. */
   readonly required: ReadonlySet<Sink>;
-  readonly typeAttributes: Attributes;
-  readonly ackAttributes: Attributes;
+  /** This type's metric totals, bound once: counting a record looks nothing up. */
+  readonly dispatched: SummedTotal;
+  readonly reliableAcks: SummedTotal;
+  readonly reliableAckMisses: SummedTotal;
 }
 
 /**
@@ -116,12 +119,14 @@ export class RecordRouter implements RecordDispatcher {
           : policy === 'all-durable'
             ? sinks.filter((sink) => sink.confirmsWrites)
             : sinks.filter((sink) => sources.includes(sink.name));
+      const typeAttributes = { record_type: recordType };
+      const ackAttributes = { record_type: recordType, dispatcher: required.map((sink) => sink.name).join(',') };
       this.#routes.set(recordType, {
         sinks,
         required: new Set(required),
-        // Frozen: the per-record counters recognise them by identity.
-        typeAttributes: Object.freeze({ record_type: recordType }),
-        ackAttributes: Object.freeze({ record_type: recordType, dispatcher: required.map((sink) => sink.name).join(',') }),
+        dispatched: this.#metrics.dispatched.bind(typeAttributes),
+        reliableAcks: this.#metrics.reliableAck.bind(ackAttributes),
+        reliableAckMisses: this.#metrics.reliableAckMiss.bind(ackAttributes),
       });
     }
     this.#sinkDrainSubscriptions = this.#sinks.map((sink) => sink.onDrain(() => this.#onSinkDrain()));
@@ -148,7 +153,7 @@ export class RecordRouter implements RecordDispatcher {
   dispatch(record: TelemetryRecord, onAck: (outcome: AckOutcome) => void): DispatchResult {
     const route = this.#routes.get(record.recordType);
     if (route === undefined) return 'no-route';
-    this.#metrics.dispatched.add(1, route.typeAttributes);
+    route.dispatched.add(1);
 
     if (route.required.size === 0) {
       for (const sink of route.sinks) this.#write(sink, record, undefined);
@@ -172,14 +177,17 @@ export class RecordRouter implements RecordDispatcher {
   reportAck(recordType: string, result: 'sent' | 'missed'): void {
     const route = this.#routes.get(recordType);
     if (route === undefined || route.required.size === 0) return;
-    const counter = result === 'sent' ? this.#metrics.reliableAck : this.#metrics.reliableAckMiss;
-    counter.add(1, route.ackAttributes);
+    (result === 'sent' ? route.reliableAcks : route.reliableAckMisses).add(1);
   }
 
   /** Whether any sink (of `recordType`, when given) wants producers to stop feeding it. */
   isSaturated(recordType?: string): boolean {
+    // Asked after every frame: a plain loop, no closures.
     const sinks = recordType === undefined ? this.#sinks : (this.#routes.get(recordType)?.sinks ?? []);
-    return sinks.some((sink) => safely(() => sink.isSaturated(), false));
+    for (const sink of sinks) {
+      if (isSinkSaturated(sink)) return true;
+    }
+    return false;
   }
 
   /** Calls `listener` each time the last saturated sink drains. Returns an unsubscribe. */
@@ -294,6 +302,15 @@ function nameClashes(sinks: readonly Sink[]): RoutingProblem[] {
     seen.add(sink.name);
   }
   return problems;
+}
+
+/** A sink whose `isSaturated` throws is taken as not saturated (as `health` takes it as unhealthy). */
+function isSinkSaturated(sink: Sink): boolean {
+  try {
+    return sink.isSaturated();
+  } catch {
+    return false;
+  }
 }
 
 function safely<T>(read: () => T, fallback: T): T {

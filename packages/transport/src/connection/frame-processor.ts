@@ -13,6 +13,7 @@ import type { TransportMetrics } from '../metrics.js';
 import type { TransportDispatcher } from '../dispatcher.js';
 import { defaultSocketLimits } from './limits.js';
 import { buildRecord, RecordBuildError } from './record-builder.js';
+import { RecordTypeCounts } from './record-type-counts.js';
 
 /** Where a socket's responses go. */
 export interface ResponseChannel {
@@ -44,7 +45,8 @@ export interface FrameProcessorOptions {
   readonly now?: (() => number) | undefined;
 }
 
-const noBytes: ReadonlyMap<string, number> = new Map();
+/** Beyond this many record types on one socket, a frame's type is found by its string, not its bytes. */
+const maxTypesScanned = 8;
 
 /**
  * The per-socket frame pipeline: every binary frame, in arrival order, goes through
@@ -57,9 +59,12 @@ export class FrameProcessor {
   readonly #maxFrameBytes: number;
   readonly #encoding: PayloadEncoding;
   readonly #now: () => number;
-  /** Created with the first record: an idle connection does not carry one. */
-  #bytesByRecordType: Map<string, number> | undefined;
-  #lastTypeAttributes: Readonly<{ record_type: string }> | undefined;
+  /** This socket's counts by record type; created with the first record: an idle connection carries none. */
+  #typeCounts: Map<string, RecordTypeCounts> | undefined;
+  /** The type of the previous frame: frames of one socket mostly repeat their type. */
+  #lastTypeCounts: RecordTypeCounts | undefined;
+  /** The socket's VIN when `vin_signal_count` tracks it: the same for every record of the socket. */
+  readonly #trackedVin: string | undefined;
   #pendingAcks = 0;
   #pendingBytes = 0;
 
@@ -68,6 +73,8 @@ export class FrameProcessor {
     this.#maxFrameBytes = options.maxFrameBytes ?? defaultSocketLimits.maxFrameBytes;
     this.#encoding = options.encoding ?? 'protobuf';
     this.#now = options.now ?? Date.now;
+    const vin = options.identity.deviceId;
+    this.#trackedVin = options.trackedVins?.has(vin) === true ? vin : undefined;
   }
 
   /** Records dispatched but not yet confirmed by their reliable-ack sinks. */
@@ -82,7 +89,11 @@ export class FrameProcessor {
 
   /** Payload bytes handed to the sinks so far, by record type (logged on disconnect). */
   get bytesByRecordType(): ReadonlyMap<string, number> {
-    return this.#bytesByRecordType ?? noBytes;
+    const bytes = new Map<string, number>();
+    for (const counts of this.#typeCounts?.values() ?? []) {
+      if (counts.records > 0) bytes.set(counts.recordType, counts.bytes);
+    }
+    return bytes;
   }
 
   process(frame: Uint8Array): void {
@@ -117,7 +128,8 @@ export class FrameProcessor {
     }
 
     const txid = viewToString(envelope.txid);
-    const recordType = viewToString(envelope.topic);
+    const typeCounts = this.#typeCountsOf(envelope.topic);
+    const recordType = typeCounts.recordType;
     const { identity, dispatcher } = this.#options;
     if (!dispatcher.hasRoute(recordType)) {
       const senderId = viewToString(stream.senderId);
@@ -150,7 +162,7 @@ export class FrameProcessor {
       this.#respondWithError(envelope.txid, recordType, error.cause);
       return;
     }
-    this.#count(built.record, built.signalCount);
+    typeCounts.count(built.record.payload.length, built.signalCount);
     this.#dispatch(built.record, envelope);
   }
 
@@ -208,28 +220,30 @@ export class FrameProcessor {
     dispatcher.reportAck?.(record.recordType, open ? 'sent' : 'missed');
   }
 
-  #count(record: TelemetryRecord, signalCount: number): void {
-    const { metrics, trackedVins } = this.#options;
-    const typeAttributes = this.#typeAttributes(record.recordType);
-    const size = record.payload.length;
-    const bytes = (this.#bytesByRecordType ??= new Map());
-    bytes.set(record.recordType, (bytes.get(record.recordType) ?? 0) + size);
-    metrics.recordTotal.add(1, typeAttributes);
-    metrics.recordSizeBytesTotal.add(size, typeAttributes);
-    if (signalCount > 0) {
-      metrics.signalCount.add(signalCount, typeAttributes);
-      if (trackedVins?.has(record.vin) === true) {
-        metrics.vinSignalCount.add(signalCount, { record_type: record.recordType, vin: record.vin });
+  /** The counts of the record type named by `topic`, found by its bytes where possible (no string built). */
+  #typeCountsOf(topic: Uint8Array): RecordTypeCounts {
+    const last = this.#lastTypeCounts;
+    if (last?.matches(topic) === true) return last;
+    const all = (this.#typeCounts ??= new Map());
+    let found: RecordTypeCounts | undefined;
+    if (all.size <= maxTypesScanned) {
+      for (const counts of all.values()) {
+        if (counts.matches(topic)) {
+          found = counts;
+          break;
+        }
       }
     }
-  }
-
-  /** `{ record_type }`, frozen and kept while the type repeats, so the counters find it by identity. */
-  #typeAttributes(recordType: string): Readonly<{ record_type: string }> {
-    if (this.#lastTypeAttributes?.record_type !== recordType) {
-      this.#lastTypeAttributes = Object.freeze({ record_type: recordType });
+    if (found === undefined) {
+      const recordType = viewToString(topic);
+      found = all.get(recordType);
+      if (found === undefined) {
+        found = new RecordTypeCounts(recordType, topic.slice(), this.#options.metrics, this.#trackedVin);
+        all.set(recordType, found);
+      }
     }
-    return this.#lastTypeAttributes;
+    this.#lastTypeCounts = found;
+    return found;
   }
 
   #unknownMessageType(envelope: EnvelopeView | undefined, error: EnvelopeDecodeError | undefined): void {

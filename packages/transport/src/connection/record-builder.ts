@@ -4,6 +4,7 @@ import {
   recordMetadata,
   transformPayload,
   transformPayloadToJsonBytes,
+  type TransformStats,
 } from '@fleet-telemetry/codec';
 import type { PayloadEncoding, RecordMetadata, TelemetryRecord } from '@fleet-telemetry/sink-api';
 
@@ -12,6 +13,9 @@ const jsonRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts', 'errors', '
 
 /** Record types whose field 1 is the repeated list of signals (`Payload.data`, `VehicleAlerts.alerts`). */
 const signalRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts']);
+
+/** Filled by each transform (which counts the signals as it validates); builds are synchronous. */
+const transformStats: TransformStats = { signals: 0 };
 
 export interface RecordInput {
   readonly recordType: string;
@@ -54,10 +58,15 @@ export function buildRecord(input: RecordInput): BuiltRecord {
   const asJson = input.encoding === 'json' && jsonRecordTypes.has(input.recordType);
   let payload: Uint8Array;
   try {
-    // JSON straight from the vehicle's bytes: the transform is applied while writing it.
-    payload = asJson
-      ? transformPayloadToJsonBytes(input.recordType, input.payload, input.vin)
-      : transformPayload(input.recordType, input.payload, input.vin);
+    if (asJson) {
+      // JSON straight from the vehicle's bytes: the transform is applied while writing it.
+      payload = transformPayloadToJsonBytes(input.recordType, input.payload, input.vin);
+      // Counted on the vehicle's bytes, valid once transformed: the transforms keep every signal
+      // a field of its own.
+      transformStats.signals = signalRecordTypes.has(input.recordType) ? countTopLevelField(input.payload, 1) : 0;
+    } else {
+      payload = transformPayload(input.recordType, input.payload, input.vin, transformStats);
+    }
   } catch (error) {
     if (error instanceof PayloadDecodeError) throw new RecordBuildError(error);
     throw error;
@@ -80,8 +89,6 @@ export function buildRecord(input: RecordInput): BuiltRecord {
       encoding: asJson ? 'json' : 'protobuf',
       metadata,
     },
-    // Counted on the vehicle's bytes, valid once transformed: the transforms keep every signal
-    // a field of its own.
-    signalCount: signalRecordTypes.has(input.recordType) ? countTopLevelField(input.payload, 1) : 0,
+    signalCount: transformStats.signals,
   };
 }
