@@ -33,7 +33,7 @@ export interface ServerProcess {
   stderr(): string;
   /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** Resolves with the exit code once the process ended. */
+  /** Resolves with the exit code once the process ended and all its output was read. */
   exited: Promise<number | null>;
 }
 
@@ -52,7 +52,8 @@ export function spawnServer(args: readonly string[], env: Readonly<Record<string
     for (const check of lineWaiters) check();
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': a process's last lines can still be in the pipe when it has exited.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   return {
     child,
@@ -78,10 +79,10 @@ export function spawnServer(args: readonly string[], env: Readonly<Record<string
         const finish = () => {
           clearTimeout(timer);
           lineWaiters.delete(check);
-          child.off('exit', onExit);
+          child.off('close', onExit);
         };
         lineWaiters.add(check);
-        child.once('exit', onExit);
+        child.once('close', onExit);
         check();
       });
     },

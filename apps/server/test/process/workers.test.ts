@@ -30,10 +30,11 @@ function waitForLogLines(
     };
     const stop = () => {
       server.child.stdout?.off('data', check);
-      server.child.off('exit', onExit);
+      server.child.off('close', onExit);
     };
     server.child.stdout?.on('data', check);
-    server.child.once('exit', onExit);
+    // 'close': lines still in the pipe when the process exited are read first.
+    server.child.once('close', onExit);
     check();
   });
 }
