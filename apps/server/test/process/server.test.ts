@@ -112,14 +112,16 @@ describe('the server process with a good config', () => {
 
   it('on SIGTERM closes the vehicle socket, logs its DISCONNECTED record and exits 0', async () => {
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-    expect(await vehicle.closed).toBe(1001);
+    // The server's whole output in every failure message: shutdown ordering is what is under test.
+    const output = (): string => `stdout:\n${server.stdout()}\nstderr:\n${server.stderr()}`;
+    expect(await server.exited, output()).toBe(0);
+    expect(await vehicle.closed, output()).toBe(1001);
     const disconnected = connectivityRecords(server, 'DISCONNECTED');
-    expect(disconnected).toHaveLength(1);
+    expect(disconnected, output()).toHaveLength(1);
     expect(JSON.stringify(disconnected[0])).toContain('"wifi"');
     const messages = jsonLines(server.stdout()).map((line) => line.msg);
-    expect(messages.indexOf('flushing_sinks')).toBeGreaterThan(messages.lastIndexOf('record_payload'));
-    expect(messages.at(-1)).toBe('stopped');
+    expect(messages.indexOf('flushing_sinks'), output()).toBeGreaterThan(messages.lastIndexOf('record_payload'));
+    expect(messages.at(-1), output()).toBe('stopped');
   });
 });
 
