@@ -2,7 +2,7 @@ import { outputMark, outputSince, putByte, putBytes, putJsonString, rewindOutput
 import { fieldPlanOf, KIND_BOOL, KIND_MESSAGE, KIND_STRING, LIST, SINGULAR, WIRE_LEN } from './plan.js';
 import type { FieldPlan, Frame, MessagePlan, ValuePlan } from './plan.js';
 import { putTimestamp, readTimestamp, startTimestamp, writeScalar } from './values.js';
-import { buf, invalidTag, next, readTag, skipValue, tooDeep, valueStart } from './wire.js';
+import { buf, invalidTag, next, readTag, skipValue, tagAt, tooDeep, valueStart } from './wire.js';
 import { decodeUtf8 } from './strings.js';
 
 /**
@@ -57,12 +57,8 @@ function writeMessage(plan: MessagePlan, first: number, single: boolean, depth: 
 function scanRange(plan: MessagePlan, frame: Frame, epoch: number, start: number, end: number): void {
   let p = start;
   while (p < end) {
-    let tag = buf[p]!;
-    if (tag < 0x80) p++;
-    else {
-      tag = readTag(p, end);
-      p = next;
-    }
+    const tag = tagAt(p, end);
+    p = next;
     const fieldNumber = tag >>> 3;
     const wireType = tag & 7;
     if (fieldNumber === 0) invalidTag(fieldNumber);

@@ -2,7 +2,7 @@ import { putByte, putBytes } from './output.js';
 import { fieldPlanOf, KIND_ENUM, KIND_MESSAGE, LIST, SINGULAR, WIRE_LEN } from './plan.js';
 import type { FieldPlan, MessagePlan } from './plan.js';
 import { putTimestamp, readTimestamp, startTimestamp, writeScalar } from './values.js';
-import { buf, next, readTag, readVarint, skipValue, valueStart } from './wire.js';
+import { next, readVarint, skipValue, tagAt, valueStart } from './wire.js';
 import { MAX_DEPTH } from './merged-writer.js';
 
 /**
@@ -39,12 +39,8 @@ export function writeStreamedMessage(plan: MessagePlan, start: number, end: numb
   let openList: FieldPlan | undefined = undefined;
   let p = start;
   while (p < end) {
-    let tag = buf[p]!;
-    if (tag < 0x80) p++;
-    else {
-      tag = readTag(p, end);
-      p = next;
-    }
+    const tag = tagAt(p, end);
+    p = next;
     const fieldNumber = tag >>> 3;
     const wireType = tag & 7;
     if (fieldNumber === 0) return false;

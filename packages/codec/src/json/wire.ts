@@ -76,6 +76,19 @@ export function readFloat64(p: number): number {
   return scratchFloat64[0]!;
 }
 
+/**
+ * The tag at `p` (sets `next`), with the one-byte case, nearly every tag, kept out of a call. A
+ * one-byte tag is not checked here: the caller decides what field number 0 means to it.
+ */
+export function tagAt(p: number, end: number): number {
+  const tag = buf[p]!;
+  if (tag < 0x80) {
+    next = p + 1;
+    return tag;
+  }
+  return readTag(p, end);
+}
+
 export function readTag(p: number, end: number): number {
   const tag = readVarint(p, end);
   const fieldNumber = tag >>> 3;
