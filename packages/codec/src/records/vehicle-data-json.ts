@@ -8,6 +8,7 @@ import { fieldNumber } from './schema-fields.js';
 import { Layout, messageTable } from './schema-table.js';
 import { utf8Of } from './splice.js';
 import { skipFieldValue } from './validate.js';
+import type { TransformStats } from './transform.js';
 import { datum, datumRewrite, scanDatum, type NewValue } from './vehicle-data.js';
 import { WireType, decodeError, isValidUtf8, readLength, readTag, readVarint, wire } from './wire.js';
 
@@ -61,11 +62,15 @@ const MEMBER_DEPTH = 3;
  * `protobufToJsonBytes(PayloadSchema, transformVehicleData(payload, vin))`, or undefined when
  * that path must be taken instead (see above).
  */
-export function vehicleDataJsonBytes(payload: Uint8Array, vin: string): Uint8Array | undefined {
+export function vehicleDataJsonBytes(payload: Uint8Array, vin: string, stats?: TransformStats): Uint8Array | undefined {
   setInput(payload);
   resetOutput();
   try {
-    if (writeVehicleData(payload, vin)) return outputBytes();
+    const datums = writeVehicleData(payload, vin);
+    if (datums >= 0) {
+      if (stats !== undefined) stats.signals = datums;
+      return outputBytes();
+    }
   } catch {
     // The transform-then-write path reports it, with the error it defines.
   } finally {
@@ -75,13 +80,14 @@ export function vehicleDataJsonBytes(payload: Uint8Array, vin: string): Uint8Arr
   return undefined;
 }
 
-function writeVehicleData(payload: Uint8Array, vin: string): boolean {
+/** Writes the JSON; returns how many datums it held, or -1 when transform-then-write must answer. */
+function writeVehicleData(payload: Uint8Array, vin: string): number {
   const end = payload.length;
   let createdAtCount = 0;
   let createdAtStart = 0;
   let createdAtEnd = 0;
   let isResend = false;
-  let firstDatum = true;
+  let datums = 0;
   putBytes(DATA_OPEN);
   let pos = 0;
   // The loop of transformVehicleData, validating the same way in the same order.
@@ -94,9 +100,8 @@ function writeVehicleData(payload: Uint8Array, vin: string): boolean {
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
       pos = start + wire.value;
       scanDatum(payload, start, pos);
-      if (!firstDatum) putByte(0x2c);
-      firstDatum = false;
-      if (!writeDatum(payload, pos)) return false;
+      if (datums++ > 0) putByte(0x2c);
+      if (!writeDatum(payload, pos)) return -1;
     } else if (fieldNo === PAYLOAD_VIN && wireType === WireType.LengthDelimited) {
       // Validated and dropped: the certificate's VIN replaces it.
       const start = readLength(payload, pos, end, PAYLOAD.typeName);
@@ -111,7 +116,7 @@ function writeVehicleData(payload: Uint8Array, vin: string): boolean {
       const valueEnd = skipFieldValue(PAYLOAD, layout, fieldNo, wireType, payload, pos, end, 1, fieldStart);
       if (fieldNo === PAYLOAD_CREATED_AT) {
         // Only a LEN record gets here (skipFieldValue rejects the others); several would merge.
-        if (++createdAtCount > 1) return false;
+        if (++createdAtCount > 1) return -1;
         createdAtStart = readLength(payload, pos, end, PAYLOAD.typeName);
         createdAtEnd = valueEnd;
       }
@@ -121,13 +126,13 @@ function writeVehicleData(payload: Uint8Array, vin: string): boolean {
   if (createdAtCount === 0) putBytes(LIST_CLOSE_AND_NO_CREATED_AT);
   else {
     putBytes(LIST_CLOSE_AND_CREATED_AT);
-    if (!writeStreamedMessage(CREATED_AT_FIELD.message(), createdAtStart, createdAtEnd, 1)) return false;
+    if (!writeStreamedMessage(CREATED_AT_FIELD.message(), createdAtStart, createdAtEnd, 1)) return -1;
   }
   putBytes(VIN_FIELD.keyAfterCommaBytes);
   const vinBytes = utf8Of(vin);
   putJsonString(vinBytes, 0, vinBytes.length);
   putBytes(isResend ? IS_RESEND_TRUE : IS_RESEND_FALSE);
-  return true;
+  return datums;
 }
 
 /** Writes the Datum `scanDatum` just read (ending at `end`), its transform applied; false when it cannot. */

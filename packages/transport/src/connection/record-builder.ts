@@ -1,5 +1,4 @@
 import {
-  countTopLevelField,
   PayloadDecodeError,
   recordMetadata,
   transformPayload,
@@ -10,9 +9,6 @@ import type { PayloadEncoding, RecordMetadata, TelemetryRecord } from '@fleet-te
 
 /** The record types whose payload is a known message (and so can be written as JSON). */
 const jsonRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts', 'errors', 'connectivity']);
-
-/** Record types whose field 1 is the repeated list of signals (`Payload.data`, `VehicleAlerts.alerts`). */
-const signalRecordTypes: ReadonlySet<string> = new Set(['V', 'alerts']);
 
 /** Filled by each transform (which counts the signals as it validates); builds are synchronous. */
 const transformStats: TransformStats = { signals: 0 };
@@ -58,15 +54,10 @@ export function buildRecord(input: RecordInput): BuiltRecord {
   const asJson = input.encoding === 'json' && jsonRecordTypes.has(input.recordType);
   let payload: Uint8Array;
   try {
-    if (asJson) {
-      // JSON straight from the vehicle's bytes: the transform is applied while writing it.
-      payload = transformPayloadToJsonBytes(input.recordType, input.payload, input.vin);
-      // Counted on the vehicle's bytes, valid once transformed: the transforms keep every signal
-      // a field of its own.
-      transformStats.signals = signalRecordTypes.has(input.recordType) ? countTopLevelField(input.payload, 1) : 0;
-    } else {
-      payload = transformPayload(input.recordType, input.payload, input.vin, transformStats);
-    }
+    // JSON straight from the vehicle's bytes: the transform is applied while writing it.
+    payload = asJson
+      ? transformPayloadToJsonBytes(input.recordType, input.payload, input.vin, transformStats)
+      : transformPayload(input.recordType, input.payload, input.vin, transformStats);
   } catch (error) {
     if (error instanceof PayloadDecodeError) throw new RecordBuildError(error);
     throw error;
